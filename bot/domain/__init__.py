@@ -1,1 +1,1 @@
-"""bot/domain."""
+"""Pure domain types: no I/O, standard library only."""
