@@ -1,1 +1,16 @@
-"""handlers."""
+"""Thin Bolt listeners: parse the payload, ack, call one service, render the answer."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+from handlers import actions, commands, middleware, views
+
+
+def register_all(app: AsyncApp, runtime: Runtime) -> None:
+    """Bind every listener and middleware to the app."""
+    middleware.register(app, runtime)
+    commands.register(app, runtime)
+    views.register(app, runtime)
+    actions.register(app, runtime)

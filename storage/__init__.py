@@ -1,1 +1,1 @@
-"""storage."""
+"""Persistence for Liaison: tables, sessions, queries and migrations; knows nothing of Slack."""

@@ -1,1 +1,1 @@
-"""bot/services."""
+"""Domain services: each public function is one change in one transaction."""

@@ -1,1 +1,1 @@
-"""bot/views."""
+"""Block Kit views: pure functions from read models to messages and modals."""

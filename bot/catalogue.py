@@ -1,0 +1,305 @@
+"""The service catalogue: what a shop offers, who owns it and what it promises partners.
+
+The file is TOML edited by people, so every problem is reported as "<file>:<line>: <reason>";
+the commented catalogue.example.toml at the repository root documents the format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+from bot import catalogue_fields as fields
+from bot.catalogue_fields import LocatedError, Table
+from bot.catalogue_lines import LineIndex, syntax_error_position
+from bot.domain.calendar import BusinessCalendar
+from bot.domain.model import Impact, Priority, Urgency
+
+_DURATION = re.compile(r"(?:(\d{1,5})\s*d)?\s*(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*m)?")
+_LEVEL_KEYS = ("first_response", "resolution", "update_every", "around_the_clock")
+_SERVICE_KEYS = (
+    *("id", "name", "description", "owner", "triage_channel"),
+    *("third_party_pauses_clock", "service_levels"),
+)
+_TOP_KEYS = ("organisation", "calendar", "urgency", "matrix", "service_levels", "services")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceLevel:
+    """What partners are promised at one priority; durations are business time."""
+
+    first_response: timedelta
+    resolution: timedelta
+    update_every: timedelta
+    around_the_clock: bool = False  # count plain elapsed time instead of business hours
+
+
+@dataclass(frozen=True, kw_only=True)
+class Service:
+    """One service a shop offers, with the levels promised at each priority."""
+
+    id: str
+    name: str
+    description: str
+    owner: str
+    triage_channel: str | None = None  # None: the app's default TRIAGE_CHANNEL
+    third_party_pauses_clock: bool = False
+    levels: Mapping[Priority, ServiceLevel] = field(hash=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UrgencyRule:
+    """How much business time before "needed by" makes a request high or medium urgency."""
+
+    high_within: timedelta
+    medium_within: timedelta
+
+
+@dataclass(frozen=True, kw_only=True)
+class Catalogue:
+    """The whole catalogue file, checked, with the arithmetic that derives from it."""
+
+    path: Path
+    organisation: str
+    calendar: BusinessCalendar
+    urgency: UrgencyRule
+    matrix: Mapping[Impact, Mapping[Urgency, Priority]] = field(hash=False)
+    services: tuple[Service, ...]
+
+    def service(self, service_id: str) -> Service | None:
+        """The service with this id, or None (ids come back from Slack select options)."""
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def urgency_for(self, needed_by: date | None, now: datetime) -> Urgency:
+        """Urgency from the business time left until the end of the working day `needed_by`."""
+        if needed_by is None:
+            return Urgency.LOW
+        left = self.calendar.elapsed(now, self.calendar.closing_time(needed_by))
+        if left <= self.urgency.high_within:
+            return Urgency.HIGH
+        return Urgency.MEDIUM if left <= self.urgency.medium_within else Urgency.LOW
+
+    def priority_for(self, impact: Impact, urgency: Urgency) -> Priority:
+        """The matrix cell: priority is derived, never typed by the partner."""
+        return self.matrix[impact][urgency]
+
+    def level(self, service: Service, priority: Priority) -> ServiceLevel:
+        """The levels `service` promises at `priority`, overrides already merged."""
+        return service.levels[priority]
+
+    def first_response_due(
+        self, service: Service, priority: Priority, opened_at: datetime
+    ) -> datetime:
+        """When someone must first answer a request opened at `opened_at`."""
+        level = self.level(service, priority)
+        return self.calendar.add(
+            opened_at, level.first_response, around_the_clock=level.around_the_clock
+        )
+
+    def resolution_due(self, service: Service, priority: Priority, opened_at: datetime) -> datetime:
+        """When a request opened at `opened_at` should be resolved."""
+        level = self.level(service, priority)
+        return self.calendar.add(
+            opened_at, level.resolution, around_the_clock=level.around_the_clock
+        )
+
+    def next_update_due(self, service: Service, priority: Priority, after: datetime) -> datetime:
+        """When the partner is owed the next proactive update after one sent at `after`."""
+        level = self.level(service, priority)
+        return self.calendar.add(after, level.update_every, around_the_clock=level.around_the_clock)
+
+
+class CatalogueError(Exception):
+    """A catalogue problem a person can fix; str() is "<file>:<line>: <reason>"."""
+
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        """Keep the parts so the CLI and tests can use them separately."""
+        super().__init__(path, line, reason)
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+    def __str__(self) -> str:
+        """File, line (when known) and reason, the way compilers report."""
+        where = f"{self.path}:{self.line}" if self.line is not None else f"{self.path}"
+        return f"{where}: {self.reason}"
+
+
+def parse_duration(text: str, *, day_length: timedelta) -> timedelta:
+    """Read "30m", "4h", "1h30m" or "3d", where a "d" is one working day of `day_length`."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None or not any(match.groups()):
+        raise ValueError(f'"{text}" is not a duration like 30m, 4h or 3d')
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    return days * day_length + timedelta(hours=hours, minutes=minutes)
+
+
+def load_catalogue(path: Path | str) -> Catalogue:
+    """Read and check the catalogue file, raising CatalogueError with file, line and reason."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # tolerate the BOM some editors add
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise CatalogueError(path, None, f"cannot read the catalogue: {reason}") from error
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, reason = syntax_error_position(str(error), text)
+        raise CatalogueError(path, line, f"TOML syntax error: {reason}") from None
+    try:
+        return _catalogue(path, Table(document, (), "", LineIndex(text)))
+    except LocatedError as error:
+        raise CatalogueError(path, error.line, error.reason) from None
+
+
+def _catalogue(path: Path, root: Table) -> Catalogue:
+    root.check_keys(_TOP_KEYS)
+    organisation = root.string("organisation", fields.non_empty)
+    calendar = _calendar(root.table("calendar"))
+    day = calendar.working_day_length()  # what "1d" means in every duration below
+    defaults = _levels(root.table("service_levels"), day, base=None)
+    return Catalogue(
+        path=path,
+        organisation=organisation,
+        calendar=calendar,
+        urgency=_urgency(root.table("urgency"), day),
+        matrix=_matrix(root.table("matrix")),
+        services=_services(root, defaults, day),
+    )
+
+
+def _calendar(table: Table) -> BusinessCalendar:
+    table.check_keys(("timezone", "working_days", "hours", "holidays"))
+    zone = table.string("timezone", fields.time_zone)
+    days = frozenset(table.each("working_days", fields.weekday))
+    if not days:
+        table.fail("working_days", 'name at least one working day, like ["mon", "tue"]')
+    start, end = table.string("hours", fields.working_hours)
+    holidays = frozenset(table.each("holidays", fields.holiday, required=False))
+    try:
+        return BusinessCalendar(
+            timezone=zone,
+            working_days=days,
+            day_start=start,
+            day_end=end,
+            holidays=holidays,
+        )
+    except ValueError as error:
+        table.fail("hours", str(error))
+
+
+def _urgency(table: Table, day: timedelta) -> UrgencyRule:
+    table.check_keys(("high_within", "medium_within"))
+    rule = UrgencyRule(
+        high_within=table.string("high_within", _durations(day)),
+        medium_within=table.string("medium_within", _durations(day)),
+    )
+    if rule.medium_within < rule.high_within:
+        table.fail("medium_within", "must not be shorter than high_within")
+    return rule
+
+
+def _matrix(table: Table) -> Mapping[Impact, Mapping[Urgency, Priority]]:
+    table.check_keys([impact.value for impact in Impact], what="impact")
+    rows: dict[Impact, Mapping[Urgency, Priority]] = {}
+    for impact in Impact:
+        row = table.table(impact.value)
+        row.check_keys([urgency.value for urgency in Urgency], what="urgency")
+        cells = {urgency: row.string(urgency.value, fields.priority) for urgency in Urgency}
+        rows[impact] = MappingProxyType(cells)
+    return MappingProxyType(rows)
+
+
+def _levels(
+    table: Table, day: timedelta, *, base: Mapping[Priority, ServiceLevel] | None
+) -> Mapping[Priority, ServiceLevel]:
+    """All four priorities: required when `base` is None, else per-field overrides of `base`."""
+    table.check_keys([priority.value for priority in Priority], what="priority")
+    levels: dict[Priority, ServiceLevel] = {}
+    for priority in Priority:
+        if base is None:
+            levels[priority] = _level(table.table(priority.value), day, base=None)
+        else:
+            override = table.optional_table(priority.value)
+            default = base[priority]
+            levels[priority] = default if override is None else _level(override, day, base=default)
+    return MappingProxyType(levels)
+
+
+def _level(table: Table, day: timedelta, *, base: ServiceLevel | None) -> ServiceLevel:
+    table.check_keys(_LEVEL_KEYS)
+
+    def duration(key: str) -> timedelta:
+        if base is not None and key not in table.data:
+            inherited: timedelta = getattr(base, key)
+            return inherited
+        return table.string(key, _durations(day, positive=True))
+
+    level = ServiceLevel(
+        first_response=duration("first_response"),
+        resolution=duration("resolution"),
+        update_every=duration("update_every"),
+        around_the_clock=table.boolean(
+            "around_the_clock", default=base.around_the_clock if base else False
+        ),
+    )
+    if level.resolution < level.first_response:
+        where = _written(table, "resolution", "first_response")
+        table.fail(where, "resolution must not be shorter than first_response")
+    return level
+
+
+def _services(
+    root: Table, defaults: Mapping[Priority, ServiceLevel], day: timedelta
+) -> tuple[Service, ...]:
+    if "services" not in root.data:
+        root.fail(None, "no services: add at least one [[services]] table")
+    raw = root.array("services")
+    if not raw:
+        root.fail("services", "the list is empty: add at least one [[services]] table")
+    services: list[Service] = []
+    for item, value in enumerate(raw):
+        name = value.get("id") if isinstance(value, dict) else None
+        table = root.item_table("services", item, name=name if isinstance(name, str) else None)
+        service = _service(table, defaults, day)
+        first = next((n for n, s in enumerate(services) if s.id == service.id), None)
+        if first is not None:
+            where = root.index.line_of(("services", first, "id"))
+            table.fail("id", f'duplicate service id "{service.id}" (first used on line {where})')
+        services.append(service)
+    return tuple(services)
+
+
+def _service(table: Table, defaults: Mapping[Priority, ServiceLevel], day: timedelta) -> Service:
+    table.check_keys(_SERVICE_KEYS)
+    overrides = table.optional_table("service_levels")
+    return Service(
+        id=table.string("id", fields.service_id),
+        name=table.string("name", fields.service_name),
+        description=table.string("description", fields.non_empty),
+        owner=table.string("owner", fields.non_empty),
+        triage_channel=table.optional_string("triage_channel", fields.channel_id),
+        third_party_pauses_clock=table.boolean("third_party_pauses_clock", default=False),
+        levels=defaults if overrides is None else _levels(overrides, day, base=defaults),
+    )
+
+
+def _written(table: Table, *keys: str) -> str | None:
+    """The first of `keys` present in the table, to point at a line the person wrote."""
+    return next((key for key in keys if key in table.data), None)
+
+
+def _durations(day: timedelta, *, positive: bool = False) -> Callable[[str], timedelta]:
+    def convert(text: str) -> timedelta:
+        value = parse_duration(text, day_length=day)
+        if positive and not value:
+            raise ValueError(f'"{text}" must be longer than zero')
+        return value
+
+    return convert

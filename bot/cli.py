@@ -1,0 +1,92 @@
+"""`liaison run | migrate | check-config`: the operator's entry points."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.catalogue import CatalogueError, load_catalogue
+from bot.logging import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+from storage.migrate import upgrade_to_head
+
+logger = logging.getLogger(__name__)
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        catalogue = load_catalogue(settings.catalogue_file)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"liaison: {problem}", file=sys.stderr)  # noqa: T201
+        return EXIT_CONFIG
+    except CatalogueError as exc:
+        print(f"liaison: CATALOGUE_FILE: {exc}", file=sys.stderr)  # noqa: T201
+        return EXIT_CONFIG
+    configure_logging(
+        level=settings.log_level,
+        json_lines=settings.log_format == "json",
+        secrets=settings.secrets(),
+    )
+    if args.command == "check-config":
+        print(  # noqa: T201
+            f"configuration is valid: mode={settings.slack_mode} "
+            f"services={len(catalogue.services)} database={_safe_url(settings.database_url)}"
+        )
+        return 0
+    if args.command == "migrate":
+        revision = asyncio.run(upgrade_to_head(settings.database_url))
+        print(f"database is at revision {revision}")  # noqa: T201
+        return 0
+    asyncio.run(_run(settings))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="liaison", description="Mission-partner communication in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("run", help="migrate the database and serve Slack")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("check-config", help="validate settings and the catalogue, then exit")
+    return parser
+
+
+async def _run(settings: Settings) -> None:
+    from bot.runtime import build_runtime
+    from bot.server import LiaisonServer
+
+    revision = await upgrade_to_head(settings.database_url)
+    logger.info("database ready revision=%s", revision)
+    runtime = await build_runtime(settings)
+    server = LiaisonServer(runtime)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await server.start()
+        await stop.wait()
+        logger.info("shutting down")
+    finally:
+        await server.stop()
+        await runtime.close()
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

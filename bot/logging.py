@@ -1,0 +1,68 @@
+"""Log set-up: key=value or JSON lines, and no token or secret ever written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+_TOKEN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+REDACTED = "[redacted]"
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces Slack tokens and configured secrets in every record before it is formatted."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        """Remember the literal secrets to hide besides anything shaped like a token."""
+        super().__init__()
+        self._secrets = [s for s in secrets if len(s) >= 6]
+
+    def redact(self, text: str) -> str:
+        """Return `text` with secrets removed."""
+        text = _TOKEN.sub(REDACTED, text)
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message once, redacted, so formatters never see the raw values."""
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line for log pipelines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Serialise the essentials of a record."""
+        data = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            data["exception"] = record.exc_text
+        return json.dumps(data, ensure_ascii=False)
+
+
+def configure_logging(*, level: str, json_lines: bool, secrets: Iterable[str]) -> None:
+    """Send logs to stderr with redaction on every handler."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter(secrets))
+    if json_lines:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

@@ -1,0 +1,235 @@
+"""The one way Liaison sends messages: a dispatcher draining the persisted outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock
+from storage import outbox as store
+from storage.engine import Database
+
+logger = logging.getLogger(__name__)
+
+# Slack errors that say "try again later" rather than "this message can never be sent".
+TRANSIENT_ERRORS = frozenset(
+    {
+        "ratelimited",
+        "rate_limited",
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+        # Credentials problems are fixed by an operator; keep the messages until then.
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened to one message, for logs and metrics."""
+
+    message_id: int
+    method: str
+    result: str  # sent | retry | failed
+    error: str | None = None
+
+
+@dataclass
+class DispatcherConfig:
+    """Tunables with production defaults; tests shrink nothing, they move the clock."""
+
+    batch: int = 50
+    concurrency: int = 8
+    lease: dt.timedelta = dt.timedelta(seconds=120)
+    idle_poll: float = 5.0
+    backoff_base: float = 2.0
+    backoff_cap: float = 900.0
+
+
+class OutboxDispatcher:
+    """Claims due messages, sends them, honours Retry-After and backs off on failures."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        client: AsyncWebClient,
+        clock: Clock,
+        config: DispatcherConfig | None = None,
+        on_outcome: Callable[[SendOutcome], None] | None = None,
+    ) -> None:
+        """Wire the dispatcher to its database, Slack client and clock."""
+        self._db = database
+        self._client = client
+        self._clock = clock
+        self._config = config or DispatcherConfig()
+        self._on_outcome = on_outcome
+        self._wake = asyncio.Event()
+        self._pass_lock = asyncio.Lock()
+        self._blocked_until: dict[str, dt.datetime] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Tell the dispatcher that new messages were committed."""
+        self._wake.set()
+
+    async def run_pass(self) -> int:
+        """Send one batch of due messages; returns how many were attempted."""
+        async with self._pass_lock:
+            now = self._clock.now()
+            blocked = [m for m, until in self._blocked_until.items() if until > now]
+            async with self._db.transaction() as session:
+                await store.recover_expired_leases(session, now=now)
+                claimed = await store.claim_due(
+                    session,
+                    now=now,
+                    lease=self._config.lease,
+                    limit=self._config.batch,
+                    blocked_methods=blocked,
+                )
+            limit = asyncio.Semaphore(self._config.concurrency)
+
+            async def send_one(message: store.ClaimedMessage) -> None:
+                async with limit:
+                    await self._send(message)
+
+            await asyncio.gather(*(send_one(m) for m in claimed))
+            return len(claimed)
+
+    async def drain(self, *, max_passes: int = 10_000) -> int:
+        """Send everything due now (used at shutdown and by tests); returns the count."""
+        total = 0
+        for _ in range(max_passes):
+            attempted = await self.run_pass()
+            if not attempted:
+                break
+            total += attempted
+        return total
+
+    async def run(self) -> None:
+        """Loop until cancelled: send what is due, then sleep until woken or something falls due."""
+        while True:
+            self._wake.clear()
+            try:
+                attempted = await self.run_pass()
+            except Exception:
+                logger.exception("outbox pass failed; retrying after a pause")
+                attempted = 0
+            if attempted:
+                continue
+            await self._idle()
+
+    def start(self) -> None:
+        """Run the loop as a background task."""
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="outbox-dispatcher")
+
+    async def stop(self) -> None:
+        """Cancel the loop; unsent messages stay in the database for the next start."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _idle(self) -> None:
+        async with self._db.reading() as session:
+            due = await store.next_due_at(session)
+        delay = self._config.idle_poll
+        if due is not None:
+            delay = min(delay, max(0.0, (due - self._clock.now()).total_seconds()))
+        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+
+    async def _send(self, message: store.ClaimedMessage) -> None:
+        try:
+            response = await self._client.api_call(message.method, json=message.args)
+        except SlackApiError as exc:
+            await self._on_slack_error(message, exc)
+            return
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            await self._retry(message, delay=self._backoff(message.attempts), error=repr(exc))
+            return
+        data = response.data if isinstance(response.data, dict) else {}
+        channel = data.get("channel") or message.args.get("channel")
+        ts = data.get("ts") or data.get("message_ts")
+        async with self._db.transaction() as session:
+            await store.mark_sent(
+                session, message_id=message.id, now=self._clock.now(), channel=channel, ts=ts
+            )
+        self._report(SendOutcome(message.id, message.method, "sent"))
+
+    async def _on_slack_error(self, message: store.ClaimedMessage, exc: SlackApiError) -> None:
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or f"http_{status}")
+        if status == 429:
+            retry_after = _retry_after_seconds(exc.response.headers)
+            until = self._clock.now() + dt.timedelta(seconds=retry_after)
+            self._blocked_until[message.method] = until
+            logger.warning("slack rate limit method=%s retry_after=%s", message.method, retry_after)
+            await self._retry(message, delay=retry_after, error=error)
+        elif status >= 500 or error in TRANSIENT_ERRORS:
+            if error in ("invalid_auth", "not_authed", "token_revoked", "account_inactive"):
+                logger.error(
+                    "slack refused the bot token (%s); messages are kept until fixed", error
+                )
+            await self._retry(message, delay=self._backoff(message.attempts), error=error)
+        else:
+            async with self._db.transaction() as session:
+                failed = await store.mark_failed(session, message_id=message.id, error=error)
+            logger.error(
+                "outbox message failed permanently id=%s method=%s channel=%s error=%s dropped=%s",
+                message.id,
+                message.method,
+                message.args.get("channel"),
+                error,
+                len(failed) - 1,
+            )
+            self._report(SendOutcome(message.id, message.method, "failed", error))
+
+    async def _retry(self, message: store.ClaimedMessage, *, delay: float, error: str) -> None:
+        at = self._clock.now() + dt.timedelta(seconds=delay)
+        async with self._db.transaction() as session:
+            await store.reschedule(session, message_id=message.id, at=at, error=error)
+        self._report(SendOutcome(message.id, message.method, "retry", error))
+
+    def _backoff(self, attempts: int) -> float:
+        """Exponential backoff with full jitter, capped, so a recovering Slack is not stampeded."""
+        ceiling = min(self._config.backoff_cap, self._config.backoff_base * 2 ** max(0, attempts))
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+    def _report(self, outcome: SendOutcome) -> None:
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
+
+
+def _retry_after_seconds(headers: Any) -> float:
+    """Slack sends whole seconds; anything unreadable means one second."""
+    value = None
+    if isinstance(headers, Mapping):
+        value = headers.get("Retry-After") or headers.get("retry-after")
+        if isinstance(value, list):
+            value = value[0] if value else None
+    try:
+        return max(1.0, float(str(value)))
+    except (TypeError, ValueError):
+        return 1.0

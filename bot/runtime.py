@@ -1,0 +1,77 @@
+"""Everything a running Liaison shares, built once at start-up and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.catalogue import Catalogue, load_catalogue
+from bot.clock import Clock, SystemClock
+from bot.inflight import InFlight
+from bot.outbox import DispatcherConfig, OutboxDispatcher
+from bot.services.intake import IntakeService
+from bot.settings import Settings
+from storage.engine import Database
+
+
+@dataclass
+class Runtime:
+    """The composition of settings, clock, catalogue, database, Slack client and services."""
+
+    settings: Settings
+    clock: Clock
+    catalogue: Catalogue
+    database: Database
+    http: aiohttp.ClientSession
+    client: AsyncWebClient
+    outbox: OutboxDispatcher
+    inflight: InFlight
+    intake: IntakeService
+
+    async def close(self) -> None:
+        """Release connections; call after the server and loops have stopped."""
+        await self.outbox.stop()
+        await self.http.close()
+        await self.database.dispose()
+
+
+async def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    catalogue: Catalogue | None = None,
+    dispatcher_config: DispatcherConfig | None = None,
+) -> Runtime:
+    """Build the runtime inside the running event loop (aiohttp needs one)."""
+    clock = clock or SystemClock()
+    catalogue = catalogue or load_catalogue(settings.catalogue_file)
+    database = Database(settings.database_url)
+    http = aiohttp.ClientSession()
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        session=http,
+    )
+    outbox = OutboxDispatcher(
+        database=database, client=client, clock=clock, config=dispatcher_config
+    )
+    intake = IntakeService(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        default_triage_channel=settings.triage_channel,
+        committed=outbox.wake,
+    )
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        catalogue=catalogue,
+        database=database,
+        http=http,
+        client=client,
+        outbox=outbox,
+        inflight=InFlight(),
+        intake=intake,
+    )

@@ -1,0 +1,37 @@
+"""Read models handed to views and handlers; no ORM object leaves the services."""
+
+from __future__ import annotations
+
+from bot.domain.model import Impact, Priority, RequestStatus, Urgency
+from bot.domain.summary import RequestSummary
+from storage.models import Request
+
+__all__ = ["RequestSummary", "summarise"]
+
+
+def summarise(row: Request, *, service_name: str) -> RequestSummary:
+    """Copy a row into its read model."""
+    return RequestSummary(
+        id=row.id,
+        number=row.number,
+        partner_id=row.partner_id,
+        service_id=row.service_id,
+        service_name=service_name,
+        summary=row.summary,
+        details=row.details,
+        impact=Impact(row.impact),
+        urgency=Urgency(row.urgency),
+        priority=Priority(row.priority),
+        status=RequestStatus(row.status),
+        assignee_id=row.assignee_id,
+        needed_by=row.needed_by,
+        opened_at=row.opened_at,
+        first_response_due=row.first_response_due,
+        resolution_due=row.resolution_due,
+        next_update_due=row.next_update_due,
+        card_channel=row.card_channel,
+        card_ts=row.card_ts,
+        partner_channel=row.partner_channel,
+        partner_ts=row.partner_ts,
+        source_link=row.source_link,
+    )

@@ -1,0 +1,180 @@
+"""Every setting Liaison reads, typed and validated once at start-up."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liaison.db"
+SLACK_API_URL = "https://slack.com/api/"
+SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_PLACEHOLDER = re.compile(r"(changeme|change-me|your[-_]|xxxx|placeholder|\.\.\.)", re.IGNORECASE)
+
+
+class SlackMode(StrEnum):
+    """How Slack reaches Liaison."""
+
+    SOCKET = "socket"
+    HTTP = "http"
+
+
+class LogFormat(StrEnum):
+    """How log lines are written."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or wrong; each line names the setting."""
+
+    def __init__(self, problems: list[str]) -> None:
+        """Keep one readable line per bad setting."""
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Settings(BaseSettings):
+    """Liaison's configuration, from the environment and an optional .env file."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr = SecretStr("")
+    slack_app_token: SecretStr = SecretStr("")
+    slack_mode: SlackMode = SlackMode.SOCKET
+    slack_api_url: str = SLACK_API_URL
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=0, le=65535)
+    database_url: str = DEFAULT_DATABASE_URL
+    triage_channel: str
+    slash_command: str = "/request"
+    catalogue_file: Path = Path("catalogue.toml")
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
+    supervisors: Annotated[tuple[str, ...], NoDecode] = ()
+    supervisor_channel: str = ""
+    announcements_channel: str = ""
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if not token.startswith("xoxb-") or _PLACEHOLDER.search(token):
+            raise ValueError("expected a bot token starting with xoxb- (OAuth & Permissions page)")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if token and (not token.startswith("xapp-") or _PLACEHOLDER.search(token)):
+            raise ValueError("expected an app-level token starting with xapp- (Basic Information)")
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr) -> SecretStr:
+        if _PLACEHOLDER.search(value.get_secret_value()):
+            raise ValueError("looks like the example placeholder; use the app's signing secret")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                "expected a URL such as https://slack.com/api/ or https://slack-gov.com/api/"
+            )
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("triage_channel")
+    @classmethod
+    def _channel_shape(cls, value: str) -> str:
+        if not _CHANNEL_ID.match(value):
+            raise ValueError("expected a channel ID such as C0123ABCD (not a #name)")
+        return value
+
+    @field_validator("supervisor_channel", "announcements_channel")
+    @classmethod
+    def _optional_channel_shape(cls, value: str) -> str:
+        if value and not _CHANNEL_ID.match(value):
+            raise ValueError("expected a channel ID such as C0123ABCD, or leave it empty")
+        return value
+
+    @field_validator("supervisors", mode="before")
+    @classmethod
+    def _split_users(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        for user in value:
+            if not _USER_ID.match(user):
+                raise ValueError(f"{user!r} is not a user ID such as U0123ABCD")
+        return value
+
+    @field_validator("slash_command")
+    @classmethod
+    def _command_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"/[a-z0-9_\-]{1,31}", value):
+            raise ValueError(
+                "expected a command such as /request (lower case, at most 32 characters)"
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_shape(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://…")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level_shape(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _mode_needs_its_secret(self) -> Settings:
+        if self.slack_mode is SlackMode.SOCKET and not self.slack_app_token.get_secret_value():
+            raise ValueError("SLACK_APP_TOKEN: required when SLACK_MODE=socket (an xapp- token)")
+        if self.slack_mode is SlackMode.HTTP and not self.slack_signing_secret.get_secret_value():
+            raise ValueError("SLACK_SIGNING_SECRET: required when SLACK_MODE=http")
+        return self
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        values = (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret)
+        return [v.get_secret_value() for v in values if v.get_secret_value()]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings, turning pydantic's report into one line per bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["loc"]:
+            name = str(error["loc"][0]).upper()
+            if error["type"] == "missing":
+                message = "required but not set"
+            problems.append(f"{name}: {message}")
+        else:
+            problems.append(message)
+    return problems

@@ -1,0 +1,62 @@
+"""Messages to the partner in their direct conversation with the bot."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
+
+from bot.domain.summary import RequestSummary
+from bot.views.text import escape, md, quote, slack_date, truncate
+
+
+def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
+    """The confirmation DM: number, priority and honest times for what happens next."""
+    header = (
+        f"*{request.ref}* is filed: *{escape(request.service_name)}*, "
+        f"priority *{request.priority}* ({request.impact.label.lower()})\n"
+        f"{quote(truncate(request.summary, 150))}"
+    )
+    next_steps = (
+        "*What happens next*\n"
+        f"• A technician will respond by {slack_date(request.first_response_due)}.\n"
+        f"• Our target to resolve it is {slack_date(request.resolution_due)}."
+    )
+    if request.next_update_due:
+        next_steps += (
+            f"\n• You will hear from us by {slack_date(request.next_update_due)} "
+            "at the latest, even if there is no news yet."
+        )
+    blocks: list[Block] = [
+        SectionBlock(text=md(header)),
+        SectionBlock(text=md(next_steps)),
+        ContextBlock(
+            elements=[
+                md(
+                    "Priority comes from the mission impact and the date you need it by, "
+                    "using the published service levels (`/request services`)."
+                )
+            ]
+        ),
+    ]
+    text = (
+        f"{request.ref} filed ({request.priority}). First response by "
+        f"{slack_date(request.first_response_due)}."
+    )
+    return blocks, text
+
+
+def filing_failed(summary: str, details: str) -> tuple[list[Block], str]:
+    """When storing fails after the modal closed: say so, and hand back what they typed."""
+    typed = quote(truncate(summary, 150))
+    if details:
+        typed += "\n" + quote(truncate(details, 2500))
+    blocks: list[Block] = [
+        SectionBlock(
+            text=md(
+                "Sorry: your request could not be saved because of a fault on our side, "
+                "and it has *not* been filed. The technicians' logs have the details. "
+                "Here is what you typed, so you can file it again:"
+            )
+        ),
+        SectionBlock(text=md(typed)),
+    ]
+    return blocks, "Your request could not be saved; please file it again."

@@ -1,0 +1,136 @@
+"""The modal a partner fills in to file a request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.catalogue import Service
+from bot.domain.model import Impact
+from bot.views.ids import ActionId, BlockId, CallbackId
+from bot.views.text import md, plain, truncate
+
+SUMMARY_MAX = 150
+DETAILS_MAX = 3000
+METADATA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RequestPrefill:
+    """What we already know when the modal opens (from the command text or a message)."""
+
+    summary: str = ""
+    details: str = ""
+    source_link: str = ""
+
+
+def request_modal(services: Sequence[Service], prefill: RequestPrefill) -> View:
+    """New-request modal: service, one-line summary, details, mission impact, needed-by."""
+    blocks: list[Block] = [
+        ContextBlock(
+            elements=[
+                md(
+                    "Tell us what is wrong and how it affects your mission. "
+                    "Priority is worked out from the impact and the date you need it by."
+                )
+            ]
+        ),
+        InputBlock(
+            block_id=BlockId.SERVICE,
+            label=plain("Service"),
+            element=StaticSelectElement(
+                action_id=ActionId.SERVICE,
+                placeholder=plain("Choose the service"),
+                options=[_service_option(s) for s in services[:100]],
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.SUMMARY,
+            label=plain("Summary"),
+            hint=plain("One line, at most 150 characters."),
+            element=PlainTextInputElement(
+                action_id=ActionId.SUMMARY,
+                max_length=SUMMARY_MAX,
+                initial_value=truncate(prefill.summary, SUMMARY_MAX) or None,
+                placeholder=plain("e.g. No network in building 4, room 210"),
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.DETAILS,
+            label=plain("Details"),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ActionId.DETAILS,
+                multiline=True,
+                max_length=DETAILS_MAX,
+                initial_value=truncate(prefill.details, DETAILS_MAX) or None,
+                placeholder=plain("What you see, since when, who is affected, what you tried"),
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.IMPACT,
+            label=plain("Mission impact"),
+            element=RadioButtonsElement(
+                action_id=ActionId.IMPACT,
+                options=[Option(value=i.value, label=i.label) for i in Impact],
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.NEEDED_BY,
+            label=plain("Needed by"),
+            optional=True,
+            element=DatePickerElement(
+                action_id=ActionId.NEEDED_BY,
+                placeholder=plain("Pick a date if there is a deadline"),
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=CallbackId.NEW_REQUEST,
+        title=plain("New request"),
+        submit=plain("Submit"),
+        close=plain("Cancel"),
+        private_metadata=encode_metadata(source_link=prefill.source_link),
+        blocks=blocks,
+    )
+
+
+def _service_option(service: Service) -> Option:
+    return Option(
+        value=service.id,
+        text=plain(truncate(service.name, 75)),
+        description=plain(truncate(service.owner, 75)) if service.owner else None,
+    )
+
+
+def encode_metadata(*, source_link: str = "") -> str:
+    """Small versioned JSON carried through the modal."""
+    data: dict[str, object] = {"v": METADATA_VERSION}
+    if source_link:
+        data["src"] = source_link
+    return json.dumps(data, separators=(",", ":"))
+
+
+def decode_metadata(raw: str | None) -> dict[str, str]:
+    """Read what encode_metadata wrote; unknown or broken metadata reads as empty."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("v") != METADATA_VERSION:
+        return {}
+    return {k: str(v) for k, v in data.items() if k != "v"}

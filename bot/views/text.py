@@ -1,0 +1,80 @@
+"""Making partner text safe for mrkdwn, and times readable in each reader's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject
+
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_OTHER = re.compile(r"<!([^>|]+)(?:\|([^>]*))?>")
+DATE_AND_TIME = "{date_short_pretty} at {time}"
+
+
+def escape(text: str) -> str:
+    """Escape the three characters mrkdwn treats specially, so user text never pings or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain_from_slack(text: str) -> str:
+    """Turn Slack-encoded text (from commands and events) into what the person typed."""
+    text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
+    text = _SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group"), text)
+    text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+    text = _OTHER.sub(lambda m: m.group(2) or m.group(1), text)
+    return html.unescape(text)
+
+
+def md(text: str) -> MarkdownTextObject:
+    """A mrkdwn object that Slack will not auto-link or auto-mention (verbatim)."""
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
+def plain(text: str) -> PlainTextObject:
+    """A plain_text object (never formats, never notifies)."""
+    return PlainTextObject(text=text, emoji=True)
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten to `limit` characters with an ellipsis, for Slack's field limits."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def quote(text: str) -> str:
+    """Partner text as an escaped mrkdwn block quote."""
+    return "\n".join("> " + line for line in escape(text).splitlines() or [""])
+
+
+def slack_date(moment: dt.datetime, fmt: str = DATE_AND_TIME) -> str:
+    """A time Slack shows in each reader's own zone, with a UTC fallback for old clients."""
+    fallback = moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+
+
+def mention(user_id: str) -> str:
+    """Mention a person (ids come from Slack, never from typed text)."""
+    return f"<@{user_id}>"
+
+
+def human_duration(
+    duration: dt.timedelta, *, business_day: dt.timedelta | None = None, short: bool = False
+) -> str:
+    """ "30 min", "4 h" or "3 business days", the way partners read service levels."""
+    minutes = int(duration.total_seconds() // 60)
+    if business_day and minutes and duration % business_day == dt.timedelta(0):
+        days = duration // business_day
+        unit = "bd" if short else "business day" + ("s" if days != 1 else "")
+        return f"{days} {unit}"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    text = f"{hours} h" if not rest else f"{hours} h {rest} min"
+    return text + (" (business hours)" if business_day and not short else "")

@@ -1,0 +1,48 @@
+"""App-wide middleware: response_url safety and an error handler that tells the user."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
+
+from bot.runtime import Runtime
+from bot.settings import SLACK_HOOK_HOSTS
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    """Install the middleware and the error handler."""
+    api_url = runtime.settings.slack_api_url
+
+    @app.middleware
+    async def guard_response_urls(
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
+        url = context.response_url
+        if url and not is_allowed_response_url(url, api_url=api_url):
+            logger.warning("ignored a response_url on host %s", urlsplit(url).netloc)
+            context.pop("response_url", None)
+            context.pop("respond", None)
+        return await next()
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        kind = body.get("type") or body.get("command") or "unknown"
+        user = (body.get("user") or {}).get("id") or body.get("user_id")
+        logger.error("listener failed kind=%s user=%s", kind, user, exc_info=error)
+
+
+def is_allowed_response_url(url: str, *, api_url: str) -> bool:
+    """Answer only Slack's or GovSlack's hooks host over HTTPS, or the configured API host."""
+    parts, api = urlsplit(url), urlsplit(api_url)
+    if parts.netloc == api.netloc and parts.scheme == api.scheme:
+        return True
+    return parts.scheme == "https" and parts.netloc in SLACK_HOOK_HOSTS

@@ -1,0 +1,48 @@
+"""The append-only history of each request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import RequestEvent
+
+
+async def append_event(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    at: dt.datetime,
+    kind: str,
+    actor_id: str | None,
+    partner_visible: bool,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+) -> RequestEvent:
+    """Record who did what and when; whether the partner may see it is decided here, once."""
+    row = RequestEvent(
+        request_id=request_id,
+        at=at,
+        kind=kind,
+        actor_id=actor_id,
+        partner_visible=partner_visible,
+        text=text,
+        data=data or {},
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def timeline(
+    session: AsyncSession, *, request_id: int, partner_only: bool = False
+) -> Sequence[RequestEvent]:
+    """A request's history in order, optionally only what the partner may see."""
+    query = select(RequestEvent).where(RequestEvent.request_id == request_id)
+    if partner_only:
+        query = query.where(RequestEvent.partner_visible.is_(True))
+    return (await session.scalars(query.order_by(RequestEvent.id))).all()

@@ -1,0 +1,1 @@
+"""Alembic migrations for Liaison's schema."""

@@ -1,0 +1,145 @@
+"""Tables: requests, their append-only history, the outbox, counters and seen events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, UTCDateTime
+
+STATUSES = (
+    "new",
+    "in_progress",
+    "waiting_partner",
+    "waiting_third_party",
+    "resolved",
+    "closed",
+    "withdrawn",
+)
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "superseded")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Request(Base):
+    """A partner's request: what is wrong, how much it matters, and what we promised."""
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", STATUSES), name="status"),
+        CheckConstraint(_one_of("priority", ("P1", "P2", "P3", "P4")), name="priority"),
+        CheckConstraint(
+            _one_of("impact", ("stopped", "degraded", "workaround", "none")), name="impact"
+        ),
+        Index("ix_requests_status_opened", "status", "opened_at"),
+        Index("ix_requests_partner_status", "partner_id", "status"),
+        Index("ix_requests_card", "card_channel", "card_ts"),
+        Index("ix_requests_partner_thread", "partner_channel", "partner_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    partner_id: Mapped[str] = mapped_column(String(32))
+    service_id: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(150))
+    details: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(8))
+    priority: Mapped[str] = mapped_column(String(2))
+    needed_by: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24), default="new")
+    assignee_id: Mapped[str | None] = mapped_column(String(32))
+    card_channel: Mapped[str] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    partner_channel: Mapped[str | None] = mapped_column(String(32))
+    partner_ts: Mapped[str | None] = mapped_column(String(32))
+    source_link: Mapped[str | None] = mapped_column(String(500))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    first_response_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    resolution_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    next_update_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class RequestEvent(Base):
+    """One line of a request's history; rows are only ever added, never changed."""
+
+    __tablename__ = "request_events"
+    __table_args__ = (Index("ix_request_events_request", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    partner_visible: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxMessage(Base):
+    """A Slack call owed to someone, written with the change it reports and sent later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", OUTBOX_STATUSES), name="status"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_ordering", "ordering_key", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(40))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    parent_field: Mapped[str | None] = mapped_column(String(16))
+    ordering_key: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(32))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class Counter(Base):
+    """Named sequence (request numbers) kept in a row so it works on every dialect."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SeenEvent(Base):
+    """Slack event ids already handled, so a redelivered event changes nothing."""
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,250 @@
+"""The persisted outbox: Slack calls owed to people, claimed with a lease and sent in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import OutboxMessage, Request
+
+# Which request columns learn the channel and ts of a message once Slack has it.
+_ROLE_COLUMNS = {
+    "card": ("card_channel", "card_ts"),
+    "partner_thread": ("partner_channel", "partner_ts"),
+}
+_OPEN = ("pending", "sending")
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """A message this dispatcher now holds the lease on, with its thread or target resolved."""
+
+    id: int
+    method: str
+    args: dict[str, Any]
+    attempts: int
+    ordering_key: str
+    request_id: int | None
+    role: str | None
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    method: str,
+    args: dict[str, Any],
+    ordering_key: str,
+    request_id: int | None = None,
+    parent_id: int | None = None,
+    parent_field: str | None = None,
+    role: str | None = None,
+    dedupe_key: str | None = None,
+    supersede: bool = False,
+) -> OutboxMessage:
+    """Queue a call in the caller's transaction; `supersede` drops older unsent ones of its role."""
+    if supersede and role:
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.ordering_key == ordering_key,
+                OutboxMessage.role == role,
+                OutboxMessage.status == "pending",
+            )
+            .values(status="superseded")
+            .execution_options(synchronize_session=False)
+        )
+    row = OutboxMessage(
+        created_at=now,
+        method=method,
+        args=args,
+        ordering_key=ordering_key,
+        request_id=request_id,
+        parent_id=parent_id,
+        parent_field=parent_field,
+        role=role,
+        dedupe_key=dedupe_key,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def dedupe_exists(session: AsyncSession, *, dedupe_key: str) -> bool:
+    """True when a message with this key was already queued (sent or not)."""
+    query = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    return await session.scalar(query) is not None
+
+
+def _due_query(now: dt.datetime, limit: int, blocked_methods: Collection[str]) -> Any:
+    earlier = aliased(OutboxMessage)
+    parent = aliased(OutboxMessage)
+    head_of_line = ~exists().where(
+        earlier.ordering_key == OutboxMessage.ordering_key,
+        earlier.id < OutboxMessage.id,
+        earlier.status.in_(_OPEN),
+    )
+    parent_sent = or_(
+        OutboxMessage.parent_id.is_(None),
+        exists().where(parent.id == OutboxMessage.parent_id, parent.status == "sent"),
+    )
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending",
+        OutboxMessage.next_attempt_at <= now,
+        head_of_line,
+        parent_sent,
+    )
+    if blocked_methods:
+        query = query.where(OutboxMessage.method.not_in(blocked_methods))
+    return query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    limit: int,
+    blocked_methods: Collection[str] = (),
+) -> list[ClaimedMessage]:
+    """Take the lease on up to `limit` due messages, at most one per conversation."""
+    ids = (await session.scalars(_due_query(now, limit, blocked_methods))).all()
+    claimed = []
+    for message_id in ids:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+            .values(status="sending", lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(await _resolve(session, message_id))
+    return claimed
+
+
+async def _resolve(session: AsyncSession, message_id: int) -> ClaimedMessage:
+    row = await session.get_one(OutboxMessage, message_id, populate_existing=True)
+    args = dict(row.args)
+    if row.parent_id is not None and row.parent_field:
+        parent = await session.get_one(OutboxMessage, row.parent_id)
+        args["channel"] = parent.slack_channel or args.get("channel")
+        args[row.parent_field] = parent.slack_ts
+    return ClaimedMessage(
+        id=row.id,
+        method=row.method,
+        args=args,
+        attempts=row.attempts,
+        ordering_key=row.ordering_key,
+        request_id=row.request_id,
+        role=row.role,
+    )
+
+
+async def mark_sent(
+    session: AsyncSession, *, message_id: int, now: dt.datetime, channel: str | None, ts: str | None
+) -> None:
+    """Record Slack's answer; a card or partner thread's ts is copied onto its request."""
+    row = await session.get_one(OutboxMessage, message_id)
+    row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, None
+    row.slack_channel, row.slack_ts = channel, ts
+    columns = _ROLE_COLUMNS.get(row.role or "")
+    if columns and row.request_id is not None and ts:
+        channel_column, ts_column = columns
+        await session.execute(
+            update(Request)
+            .where(Request.id == row.request_id)
+            .values({channel_column: channel, ts_column: ts})
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def reschedule(
+    session: AsyncSession, *, message_id: int, at: dt.datetime, error: str
+) -> None:
+    """Put a message back in line to be tried again at `at`."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="pending", next_attempt_at=at, lease_until=None, last_error=error)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_failed(session: AsyncSession, *, message_id: int, error: str) -> list[int]:
+    """Give up on a message and on everything that threads under it; returns all failed ids."""
+    failed, frontier = [message_id], [message_id]
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="failed", lease_until=None, last_error=error)
+        .execution_options(synchronize_session=False)
+    )
+    while frontier:
+        children = (
+            await session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.parent_id.in_(frontier), OutboxMessage.status == "pending"
+                )
+            )
+        ).all()
+        if children:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(children))
+                .values(status="failed", last_error=f"parent message {message_id} failed")
+                .execution_options(synchronize_session=False)
+            )
+        failed.extend(children)
+        frontier = list(children)
+    return failed
+
+
+async def recover_expired_leases(session: AsyncSession, *, now: dt.datetime) -> int:
+    """Return messages whose sender died mid-send to the queue; returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
+        .values(status="pending", lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def next_due_at(session: AsyncSession) -> dt.datetime | None:
+    """When the earliest pending message falls due, to know how long to sleep."""
+    query = select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+    value: dt.datetime | None = await session.scalar(query)
+    return value
+
+
+async def depth(session: AsyncSession) -> tuple[int, dt.datetime | None]:
+    """How many messages wait to be sent, and since when the oldest has waited."""
+    query = select(func.count(), func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status.in_(_OPEN)
+    )
+    count, oldest = (await session.execute(query)).one()
+    return int(count), oldest
+
+
+async def list_messages(
+    session: AsyncSession, *, request_id: int | None = None, statuses: Collection[str] = ()
+) -> Sequence[OutboxMessage]:
+    """Outbox rows for inspection (tests, the CLI), oldest first."""
+    query = select(OutboxMessage)
+    conditions = []
+    if request_id is not None:
+        conditions.append(OutboxMessage.request_id == request_id)
+    if statuses:
+        conditions.append(OutboxMessage.status.in_(statuses))
+    if conditions:
+        query = query.where(and_(*conditions))
+    return (await session.scalars(query.order_by(OutboxMessage.id))).all()

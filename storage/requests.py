@@ -1,0 +1,95 @@
+"""Reading and changing requests; every state change is a conditional update."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Request
+
+
+async def insert_request(session: AsyncSession, **fields: Any) -> Request:
+    """Add a request row and flush so its id is known to the rest of the transaction."""
+    row = Request(**fields)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_request(session: AsyncSession, *, number: int) -> Request | None:
+    """The request with this number, if any."""
+    return await session.scalar(select(Request).where(Request.number == number))
+
+
+async def get_request_by_id(session: AsyncSession, *, request_id: int) -> Request | None:
+    """The request with this primary key, if any."""
+    return await session.get(Request, request_id)
+
+
+async def find_by_card(session: AsyncSession, *, channel: str, ts: str) -> Request | None:
+    """The request whose triage card is this message."""
+    query = select(Request).where(Request.card_channel == channel, Request.card_ts == ts)
+    return await session.scalar(query)
+
+
+async def find_by_partner_thread(session: AsyncSession, *, channel: str, ts: str) -> Request | None:
+    """The request whose confirmation DM starts this thread."""
+    query = select(Request).where(Request.partner_channel == channel, Request.partner_ts == ts)
+    return await session.scalar(query)
+
+
+async def list_for_partner(
+    session: AsyncSession, *, partner_id: str, statuses: Collection[str], limit: int = 50
+) -> Sequence[Request]:
+    """A partner's requests in the given statuses, newest first."""
+    query = (
+        select(Request)
+        .where(Request.partner_id == partner_id, Request.status.in_(statuses))
+        .order_by(Request.id.desc())
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def transition(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    from_statuses: Collection[str],
+    values: dict[str, Any],
+    extra_where: Sequence[Any] = (),
+) -> Request | None:
+    """Apply `values` only if the request is still in one of `from_statuses`.
+
+    Returns the updated row, or None when another change got there first; this is
+    what makes two simultaneous clicks produce exactly one winner.
+    """
+    result = await session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.status.in_(from_statuses), *extra_where)
+        .values(**values, version=Request.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    row = await session.get(Request, request_id, populate_existing=True)
+    return row
+
+
+async def set_fields(session: AsyncSession, *, request_id: int, values: dict[str, Any]) -> None:
+    """Store bookkeeping (message ts, channels) that is not a state change."""
+    await session.execute(
+        update(Request)
+        .where(Request.id == request_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many requests are in each status."""
+    rows = await session.execute(select(Request.status, func.count()).group_by(Request.status))
+    return dict(rows.tuples().all())
