@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -24,9 +23,9 @@ def catalogue() -> Catalogue:
 
 
 @pytest.fixture
-async def intake(
+def intake(
     database: Database, catalogue: Catalogue, clock: ManualClock
-) -> AsyncIterator[tuple[IntakeService, list[int]]]:
+) -> tuple[IntakeService, list[int]]:
     wakes: list[int] = []
     service = IntakeService(
         database=database,
@@ -35,7 +34,7 @@ async def intake(
         default_triage_channel="C0TRIAGE",
         committed=lambda: wakes.append(1),
     )
-    yield service, wakes
+    return service, wakes
 
 
 def form(**overrides: object) -> RequestForm:

@@ -1,0 +1,146 @@
+"""Liaison wired to the in-process Slack simulator: for tests, the demo and the sandbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from bot.clock import ManualClock
+from bot.runtime import Runtime, build_runtime
+from bot.server import EVENTS_PATH, LiaisonServer
+from bot.settings import Settings, load_settings
+from bot.simulator import SlackSimulator
+from storage.migrate import upgrade_to_head
+
+SIGNING_SECRET = "liaison-local-signing-secret"  # noqa: S105 - the local simulator's, not a real one
+EXAMPLE_CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue.example.toml"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A seeded member of the local workspace."""
+
+    id: str
+    name: str
+    real_name: str
+    role: Literal["partner", "technician", "supervisor"]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The people and channels of the local workspace."""
+
+    triage_channel: str = "C0TRIAGE"
+    supervisor_channel: str = "C0SUPERVISE"
+    announcements_channel: str = "C0ANNOUNCE"
+    people: tuple[Person, ...] = (
+        Person("U0PAT", "pat", "Capt Pat Rivera", "partner"),
+        Person("U0JORDAN", "jordan", "MSgt Jordan Lee", "partner"),
+        Person("U0CASEY", "casey", "Ms Casey Brooks", "partner"),
+        Person("U0SAM", "sam", "SSgt Sam Okafor", "technician"),
+        Person("U0ALEX", "alex", "A1C Alex Chen", "technician"),
+        Person("U0MORGAN", "morgan", "Maj Morgan Diaz", "supervisor"),
+    )
+
+    def ids(self, role: str) -> list[str]:
+        """User ids of everyone with this role."""
+        return [p.id for p in self.people if p.role == role]
+
+
+@dataclass
+class LocalLiaison:
+    """Starts the simulator and a real Liaison (server, outbox, database) talking to it."""
+
+    database_url: str
+    clock: ManualClock
+    mode: Literal["http", "socket"] = "http"
+    catalogue_file: Path = EXAMPLE_CATALOGUE
+    workspace: Workspace = field(default_factory=Workspace)
+    slack: SlackSimulator = field(init=False)
+    runtime: Runtime = field(init=False)
+    server: LiaisonServer = field(init=False)
+
+    async def start(self) -> None:
+        """Start Slack, migrate, then start Liaison and point Slack at it."""
+        self.slack = SlackSimulator(signing_secret=SIGNING_SECRET, clock=self.clock.timestamp)
+        await self.slack.start()
+        self._seed()
+        await upgrade_to_head(self.database_url)
+        await self._start_liaison()
+
+    def settings(self) -> Settings:
+        """Settings as an operator would write them, pointing at the simulator."""
+        return load_settings(
+            _env_file=None,
+            slack_bot_token=self.slack.bot_token,
+            slack_app_token=self.slack.app_token,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_mode=self.mode,
+            slack_api_url=self.slack.api_url,
+            host="127.0.0.1",
+            port=0,
+            database_url=self.database_url,
+            triage_channel=self.workspace.triage_channel,
+            catalogue_file=self.catalogue_file,
+            supervisors=",".join(self.workspace.ids("supervisor")),
+            supervisor_channel=self.workspace.supervisor_channel,
+            announcements_channel=self.workspace.announcements_channel,
+        )
+
+    async def _start_liaison(self) -> None:
+        self.runtime = await build_runtime(self.settings(), clock=self.clock)
+        self.server = LiaisonServer(self.runtime)
+        await self.server.start()
+        if self.mode == "http":
+            self.slack.use_http(f"http://127.0.0.1:{self.server.port}{EVENTS_PATH}")
+        else:
+            self.slack.use_socket_mode()
+
+    def _seed(self) -> None:
+        for person in self.workspace.people:
+            self.slack.add_user(person.id, person.name, real_name=person.real_name)
+        bot = [self.slack.bot_user_id]
+        everyone = [p.id for p in self.workspace.people] + bot
+        technicians = self.workspace.ids("technician") + bot
+        supervisors = self.workspace.ids("supervisor") + bot
+        self.slack.add_channel(self.workspace.triage_channel, "triage", members=technicians)
+        self.slack.add_channel(
+            self.workspace.supervisor_channel, "supervisors", members=supervisors
+        )
+        self.slack.add_channel(
+            self.workspace.announcements_channel, "announcements", members=everyone
+        )
+
+    async def settle(self) -> None:
+        """Wait until listeners have finished and everything due in the outbox has been sent."""
+        for _ in range(1000):
+            await self.runtime.inflight.idle()
+            await self.slack.idle()
+            sent = await self.runtime.outbox.drain()
+            if not sent and not self.runtime.inflight.count:
+                await self.slack.idle()
+                if not self.runtime.inflight.count:
+                    return
+        raise RuntimeError("Liaison did not settle: something keeps producing work")
+
+    async def advance(self, delta: dt.timedelta) -> None:
+        """Move simulated time forward and let everything that fell due happen."""
+        await self.clock.advance(delta)
+        await self.settle()
+
+    async def stop_liaison(self) -> None:
+        """Stop Liaison only (Slack keeps running), as in a crash-free restart."""
+        await self.server.stop()
+        await self.runtime.close()
+
+    async def restart(self) -> None:
+        """A new Liaison process on the same database file."""
+        await self.stop_liaison()
+        await self._start_liaison()
+
+    async def stop(self) -> None:
+        """Stop Liaison and Slack."""
+        await self.stop_liaison()
+        await self.slack.stop()
