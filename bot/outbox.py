@@ -126,13 +126,12 @@ class OutboxDispatcher:
         while True:
             self._wake.clear()
             try:
-                attempted = await self.run_pass()
+                if not await self.run_pass():
+                    await self._idle()
             except Exception:
-                logger.exception("outbox pass failed; retrying after a pause")
-                attempted = 0
-            if attempted:
-                continue
-            await self._idle()
+                # The database or network is failing: keep the loop alive and try again later.
+                logger.exception("outbox pass failed; trying again in %ss", self._config.idle_poll)
+                await self._clock.sleep(self._config.idle_poll)
 
     def start(self) -> None:
         """Run the loop as a background task."""

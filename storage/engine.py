@@ -89,10 +89,10 @@ class Database:
             yield session
 
     async def ping(self) -> bool:
-        """True when the database answers a trivial query."""
+        """True when the database answers a query on Liaison's own schema."""
         try:
             async with self.read_engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                await connection.execute(text("SELECT count(*) FROM counters"))
         except Exception:  # any failure means "not healthy"
             return False
         return True

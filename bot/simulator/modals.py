@@ -37,17 +37,19 @@ class ModalActions(ActorBase):
         values: Mapping[str, object] | None = None,
         *,
         view_id: str | None = None,
+        forged: bool = False,
     ) -> SubmitResult:
         """Fill inputs (keyed by block_id) and press Submit; apply the app's response_action.
 
         Like Slack's client, a required input left empty (or a length violation) is refused
-        before anything is sent: the result has `errors` and no delivery.
+        before anything is sent: the result has `errors` and no delivery. `forged=True` skips
+        those client checks, as a modified client or a replayed payload would.
         """
         ctx = self._ctx
         view = self._modal(user_id, view_id)
         self._fill(view, values)
         refused = client_errors(view.blocks, view.state)
-        if refused:
+        if refused and not forged:
             return SubmitResult(None, None, errors=refused, response_action="errors", view=view)
         trigger_id = ctx.grants.issue_trigger(user_id)
         payload = payloads.view_submission(

@@ -8,29 +8,9 @@ import pytest
 
 from bot.local import LocalLiaison
 from storage import requests
+from tests.e2e.helpers import PAT, file_request, initial_value
 
 pytestmark = pytest.mark.e2e
-PAT = "U0PAT"
-
-
-def initial_value(blocks: list[dict[str, object]], block_id: str) -> object:
-    """What an input block shows before the partner types anything."""
-    [block] = [b for b in blocks if b.get("block_id") == block_id]
-    element = block["element"]
-    assert isinstance(element, dict)
-    return element.get("initial_value")
-
-
-async def file_request(liaison: LocalLiaison, text: str = "", **values: object) -> None:
-    """Run /request, fill in the modal, submit it and let Liaison finish."""
-    result = await liaison.slack.command(PAT, "/request", text)
-    assert result.ok, result.error
-    await liaison.slack.wait_for_view(PAT)
-    answers: dict[str, object] = {"service": "network", "impact": "stopped"}
-    answers.update(values)
-    submitted = await liaison.slack.submit_view(PAT, answers)
-    assert submitted.ok and submitted.closed, submitted.errors
-    await liaison.settle()
 
 
 async def test_partner_files_a_request_and_hears_number_priority_and_times(
