@@ -1,0 +1,224 @@
+"""The servers under load, each in its own process pinned to one core: Liaison and bare Bolt."""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import multiprocessing
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Literal
+
+SERVER_CORE = 1
+EVENTS_PATH = "/slack/events"
+SLASH_COMMAND = "/request"
+CALLBACK_ID = "request_new"
+START_TIMEOUT = 60.0
+
+AppKind = Literal["liaison", "bare"]
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """What a server process needs: which app, where Slack is, its database and its log."""
+
+    app: AppKind
+    api_url: str
+    bot_token: str
+    app_token: str
+    signing_secret: str
+    database_url: str
+    log_file: Path
+    core: int | None = SERVER_CORE
+    profile_file: Path | None = None
+
+
+class ServerProcess:
+    """A server started in a fresh (spawned) process; reports its port, CPU time and stops."""
+
+    def __init__(self, spec: ServerSpec) -> None:
+        """Prepare the process; nothing runs until start()."""
+        self.spec = spec
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=serve, args=(spec, child), name=f"bench-{spec.app}", daemon=True
+        )
+        self.port = 0
+
+    @property
+    def pid(self) -> int:
+        """Return the server's process id."""
+        assert self._process.pid is not None
+        return self._process.pid
+
+    @property
+    def url(self) -> str:
+        """Return the Request URL Slack would POST to."""
+        return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
+
+    def start(self) -> None:
+        """Start the process and wait until it is listening."""
+        self._process.start()
+        if not self._conn.poll(START_TIMEOUT):
+            self.stop()
+            raise RuntimeError(f"{self.spec.app} server did not start; see {self.spec.log_file}")
+        self.port = int(self._conn.recv())
+
+    def cpu_seconds(self) -> float:
+        """Return user + system CPU seconds used so far by the process (all threads)."""
+        return process_cpu_seconds(self.pid)
+
+    def stop(self) -> None:
+        """Ask the server to shut down cleanly (SIGTERM to its pid); kill it if it hangs."""
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(20)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(5)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """Return utime + stime of `pid` from /proc (every thread, in clock ticks)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def pin_to(core: int | None) -> None:
+    """Run this process on one core when the machine has it (no-op otherwise)."""
+    if core is not None and core in os.sched_getaffinity(0):
+        os.sched_setaffinity(0, {core})
+
+
+def serve(spec: ServerSpec, ready: Connection) -> None:
+    """Process entry: pin, log like production (INFO, text) to a file, serve until SIGTERM."""
+    pin_to(spec.core)
+    from bot.logging import configure_logging
+
+    with spec.log_file.open("a", buffering=1) as log:
+        sys.stderr = log
+        configure_logging(level="INFO", json_lines=False, secrets=[spec.signing_secret])
+        profiler = cProfile.Profile() if spec.profile_file else None
+        try:
+            asyncio.run(_serve(spec, ready, profiler))
+        finally:
+            if profiler is not None and spec.profile_file is not None:
+                profiler.dump_stats(spec.profile_file)
+
+
+async def _serve(spec: ServerSpec, ready: Connection, profiler: cProfile.Profile | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    if spec.app == "liaison":
+        await _run_liaison(spec, ready, stop, profiler)
+    else:
+        await _run_bare(spec, ready, stop, profiler)
+
+
+async def _run_liaison(
+    spec: ServerSpec, ready: Connection, stop: asyncio.Event, profiler: cProfile.Profile | None
+) -> None:
+    """The real Liaison as `liaison run` builds it, with the real wall clock and outbox."""
+    from bot.clock import SystemClock
+    from bot.local import EXAMPLE_CATALOGUE, Workspace
+    from bot.runtime import build_runtime
+    from bot.server import LiaisonServer
+    from bot.settings import load_settings
+    from storage.migrate import upgrade_to_head
+
+    workspace = Workspace()
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token=spec.bot_token,
+        slack_app_token=spec.app_token,
+        slack_signing_secret=spec.signing_secret,
+        slack_mode="http",
+        slack_api_url=spec.api_url,
+        host="127.0.0.1",
+        port=0,
+        database_url=spec.database_url,
+        triage_channel=workspace.triage_channel,
+        catalogue_file=EXAMPLE_CATALOGUE,
+        supervisors=",".join(workspace.ids("supervisor")),
+        supervisor_channel=workspace.supervisor_channel,
+        announcements_channel=workspace.announcements_channel,
+    )
+    await upgrade_to_head(settings.database_url)
+    runtime = await build_runtime(settings, clock=SystemClock())
+    server = LiaisonServer(runtime)
+    await server.start()
+    assert server.port is not None
+    ready.send(server.port)
+    try:
+        await _wait_profiled(stop, profiler)
+    finally:
+        await server.stop()
+        await runtime.close()
+
+
+async def _run_bare(
+    spec: ServerSpec, ready: Connection, stop: asyncio.Event, profiler: cProfile.Profile | None
+) -> None:
+    """The floor: Bolt with signature checks and Liaison's settings, listeners that only ack."""
+    import aiohttp
+    from aiohttp import web
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncApp
+    from slack_bolt.context.ack.async_ack import AsyncAck
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    session = aiohttp.ClientSession()
+    client = AsyncWebClient(token=spec.bot_token, base_url=spec.api_url, session=session)
+    app = AsyncApp(
+        client=client,
+        signing_secret=spec.signing_secret,
+        request_verification_enabled=True,
+        process_before_response=False,
+    )
+
+    @app.command(SLASH_COMMAND)
+    async def on_command(ack: AsyncAck) -> None:
+        await ack()
+
+    @app.view(CALLBACK_ID)
+    async def on_submission(ack: AsyncAck) -> None:
+        await ack()
+
+    async def events(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await app.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, events)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    sockets = getattr(site._server, "sockets", None) or []
+    ready.send(sockets[0].getsockname()[1])
+    try:
+        await _wait_profiled(stop, profiler)
+    finally:
+        await runner.cleanup()
+        await session.close()
+
+
+async def _wait_profiled(stop: asyncio.Event, profiler: cProfile.Profile | None) -> None:
+    """Serve until told to stop, profiling the whole time when asked."""
+    if profiler is not None:
+        profiler.enable()
+    try:
+        await stop.wait()
+    finally:
+        if profiler is not None:
+            profiler.disable()

@@ -1,0 +1,57 @@
+"""The operator's commands on a fresh machine: migrate, check-config, catalogue errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def liaison(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+        "SLACK_APP_TOKEN": "xapp-1-A1-abc",
+        "TRIAGE_CHANNEL": "C0TRIAGE",
+        "CATALOGUE_FILE": str(ROOT / "catalogue.example.toml"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'data' / 'liaison.db'}",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_migrate_creates_the_database_and_reports_the_revision(tmp_path: Path) -> None:
+    result = liaison(tmp_path, "migrate")
+    assert result.returncode == 0, result.stderr
+    assert "database is at revision" in result.stdout
+    assert (tmp_path / "data" / "liaison.db").exists()
+
+
+def test_check_config_accepts_the_example_catalogue(tmp_path: Path) -> None:
+    result = liaison(tmp_path, "check-config")
+    assert result.returncode == 0, result.stderr
+    assert "configuration is valid" in result.stdout
+    assert "xoxb-1-2-abc" not in result.stdout + result.stderr
+
+
+def test_a_broken_catalogue_names_file_line_and_reason(tmp_path: Path) -> None:
+    text = (ROOT / "catalogue.example.toml").read_text()
+    broken = tmp_path / "catalogue.toml"
+    broken.write_text(text.replace('first_response = "30m"', 'first_response = "soon"', 1))
+    line = next(n for n, row in enumerate(broken.read_text().splitlines(), 1) if '"soon"' in row)
+    result = liaison(tmp_path, "check-config", CATALOGUE_FILE=str(broken))
+    assert result.returncode == 2
+    assert f"catalogue.toml:{line}:" in result.stderr
+    assert "soon" in result.stderr
+    assert "Traceback" not in result.stderr

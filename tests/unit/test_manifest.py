@@ -1,0 +1,20 @@
+"""The shipped manifest yields an app that matches the settings and the listeners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_manifest_declares_the_command_interactivity_and_socket_mode() -> None:
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yaml").read_text())
+    assert len(manifest["display_information"]["name"]) <= 35
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/request"]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "chat:write.public", "im:write"} <= scopes
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
