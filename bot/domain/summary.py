@@ -39,3 +39,29 @@ class RequestSummary:
     def ref(self) -> str:
         """REQ-42."""
         return format_number(self.number)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a request's history as people see it."""
+
+    at: dt.datetime
+    kind: str
+    actor_id: str | None
+    partner_visible: bool
+    text: str
+    data: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to a request, with the request as it is after it, for the notices to render."""
+
+    action: str  # a bot.domain.transitions.Action value
+    actor_id: str
+    request: RequestSummary
+    previous_status: RequestStatus
+    previous_priority: Priority
+    previous_assignee: str | None
+    partner_message: str = ""  # shown to the partner (raw, as typed)
+    internal_note: str = ""  # shown only in the card's thread (raw, as typed)

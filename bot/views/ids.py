@@ -9,6 +9,12 @@ class CallbackId(StrEnum):
     """Modal and shortcut callback ids."""
 
     NEW_REQUEST = "request_new"
+    ASSIGN = "request_assign"
+    UPDATE = "request_update"
+    RESOLVE = "request_resolve"
+    REPRIORITISE = "request_reprioritise"
+    MESSAGE_PARTNER = "request_message_partner"
+    FILE_FROM_MESSAGE = "request_from_message"
 
 
 class BlockId(StrEnum):
@@ -19,6 +25,16 @@ class BlockId(StrEnum):
     DETAILS = "details"
     IMPACT = "impact"
     NEEDED_BY = "needed_by"
+    ASSIGNEE = "assignee"
+    STATUS = "status"
+    PARTNER_MESSAGE = "partner_message"
+    INTERNAL_NOTE = "internal_note"
+    NEXT_UPDATE = "next_update"
+    RESOLUTION = "resolution"
+    PRIORITY = "priority"
+    REASON = "reason"
+    MESSAGE = "message"
+    CARD_ACTIONS = "card_actions"
 
 
 class ActionId(StrEnum):
@@ -30,3 +46,21 @@ class ActionId(StrEnum):
     IMPACT = "impact_radio"
     NEEDED_BY = "needed_by_date"
     FILE_REQUEST = "file_request"
+    FILE_FROM_DM = "file_from_dm"
+    CLAIM = "req_claim"
+    ASSIGN = "req_assign"
+    UPDATE = "req_update"
+    RESOLVE = "req_resolve"
+    REPRIORITISE = "req_priority"
+    MESSAGE_PARTNER = "req_message"
+    WITHDRAW = "req_withdraw"
+    SHOW_REQUEST = "req_show"
+    ASSIGNEE = "assignee_select"
+    STATUS = "status_select"
+    PARTNER_MESSAGE = "partner_message_input"
+    INTERNAL_NOTE = "internal_note_input"
+    NEXT_UPDATE = "next_update_datetime"
+    RESOLUTION = "resolution_input"
+    PRIORITY = "priority_select"
+    REASON = "reason_input"
+    MESSAGE = "message_input"
