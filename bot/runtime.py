@@ -12,6 +12,9 @@ from bot.clock import Clock, SystemClock
 from bot.inflight import InFlight
 from bot.outbox import DispatcherConfig, OutboxDispatcher
 from bot.services.intake import IntakeService
+from bot.services.partner import PartnerDesk
+from bot.services.roles import RoleDirectory
+from bot.services.triage import TriageService
 from bot.settings import Settings
 from storage.engine import Database
 
@@ -29,6 +32,9 @@ class Runtime:
     outbox: OutboxDispatcher
     inflight: InFlight
     intake: IntakeService
+    roles: RoleDirectory
+    triage: TriageService
+    partners: PartnerDesk
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
@@ -64,6 +70,13 @@ async def build_runtime(
         default_triage_channel=settings.triage_channel,
         committed=outbox.wake,
     )
+    roles = RoleDirectory(client=client, settings=settings, catalogue=catalogue, clock=clock)
+    triage = TriageService(
+        database=database, catalogue=catalogue, clock=clock, roles=roles, committed=outbox.wake
+    )
+    partners = PartnerDesk(
+        database=database, catalogue=catalogue, clock=clock, roles=roles, committed=outbox.wake
+    )
     return Runtime(
         settings=settings,
         clock=clock,
@@ -74,4 +87,7 @@ async def build_runtime(
         outbox=outbox,
         inflight=InFlight(),
         intake=intake,
+        roles=roles,
+        triage=triage,
+        partners=partners,
     )

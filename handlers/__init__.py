@@ -5,7 +5,16 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
-from handlers import actions, commands, middleware, views
+from handlers import (
+    actions,
+    card_actions,
+    commands,
+    events,
+    middleware,
+    shortcuts,
+    triage_views,
+    views,
+)
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
@@ -14,3 +23,7 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     commands.register(app, runtime)
     views.register(app, runtime)
     actions.register(app, runtime)
+    card_actions.register(app, runtime)
+    triage_views.register(app, runtime)
+    events.register(app, runtime)
+    shortcuts.register(app, runtime)

@@ -1,4 +1,4 @@
-"""Button clicks."""
+"""Buttons outside the triage card: help's "file it", the partner's DM buttons, lists."""
 
 from __future__ import annotations
 
@@ -9,14 +9,20 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.errors import DomainError
+from bot.domain.transitions import Action
 from bot.runtime import Runtime
+from bot.services.triage import Edit
 from bot.views.ids import ActionId
+from bot.views.lists import request_status
 from bot.views.request_modal import RequestPrefill
 from handlers.modals import open_request_modal
+from handlers.parse import button_number
+from handlers.replies import tell
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    """Listen for buttons."""
+    """Listen for the buttons."""
 
     @app.action(ActionId.FILE_REQUEST)
     @runtime.inflight.track
@@ -32,3 +38,51 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             prefill=RequestPrefill(summary=value),
             respond=respond,
         )
+
+    @app.action(ActionId.FILE_FROM_DM)
+    @runtime.inflight.track
+    async def on_file_from_dm_clicked(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        value = str(body["actions"][0].get("value", ""))
+        await open_request_modal(
+            runtime,
+            client=client,
+            trigger_id=body["trigger_id"],
+            prefill=RequestPrefill(summary=value.splitlines()[0] if value else "", details=value),
+            respond=respond,
+        )
+
+    @app.action(ActionId.WITHDRAW)
+    @runtime.inflight.track
+    async def on_withdraw_clicked(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        number = button_number(body)
+        if number is None:
+            return
+        try:
+            await runtime.triage.apply(number, actor=body["user"]["id"], edit=Edit(Action.WITHDRAW))
+        except DomainError as refused:
+            await tell(respond, str(refused))
+
+    @app.action(ActionId.SHOW_REQUEST)
+    @runtime.inflight.track
+    async def on_show_request_clicked(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        number = button_number(body)
+        if number is None:
+            return
+        try:
+            request, timeline = await runtime.partners.request_story(
+                number, viewer=body["user"]["id"]
+            )
+        except DomainError as refused:
+            await tell(respond, str(refused))
+            return
+        blocks, text = request_status(request, timeline, include_internal=True)
+        await tell(respond, text, blocks=blocks)

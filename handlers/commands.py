@@ -1,4 +1,4 @@
-"""The slash command: sub-commands answered in the ack, otherwise the request modal."""
+"""The slash command: sub-commands answered to the asker alone, otherwise the request modal."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.errors import DomainError
 from bot.runtime import Runtime
 from bot.views.help import help_message, services_message
+from bot.views.lists import partner_request_list, request_status, technician_queue
 from bot.views.request_modal import RequestPrefill
 from handlers.modals import open_request_modal
-from handlers.parse import OpenForm, SubCommand, Unknown, parse_command_text
+from handlers.parse import OpenForm, StatusOf, SubCommand, Unknown, parse_command_text
+from handlers.replies import tell
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -32,8 +35,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             blocks, text = services_message(runtime.catalogue)
         elif isinstance(parsed, Unknown):
             blocks, text = help_message(command, not_understood=parsed.word)
-        else:
-            assert isinstance(parsed, OpenForm)
+        elif isinstance(parsed, OpenForm):
             await ack()
             await open_request_modal(
                 runtime,
@@ -43,4 +45,33 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 respond=respond,
             )
             return
+        else:
+            await ack()
+            await _lookup(runtime, parsed, user=body["user_id"], respond=respond)
+            return
         await ack(text=text, blocks=blocks, response_type="ephemeral")
+
+
+async def _lookup(
+    runtime: Runtime, parsed: SubCommand | StatusOf, *, user: str, respond: AsyncRespond
+) -> None:
+    """Sub-commands that read the database answer after the ack, through response_url."""
+    try:
+        if parsed is SubCommand.LIST:
+            blocks, text = partner_request_list(
+                await runtime.partners.open_requests(user), runtime.settings.slash_command
+            )
+        elif parsed is SubCommand.QUEUE:
+            unclaimed, mine = await runtime.partners.technician_queue(user)
+            blocks, text = technician_queue(unclaimed, mine)
+        else:
+            assert isinstance(parsed, StatusOf)
+            if parsed.number is None:
+                await tell(respond, f"`{parsed.typed or '…'}` is not a request number like REQ-42.")
+                return
+            request, timeline = await runtime.partners.request_story(parsed.number, viewer=user)
+            blocks, text = request_status(request, timeline, include_internal=True)
+    except DomainError as refused:
+        await tell(respond, str(refused))
+        return
+    await tell(respond, text, blocks=blocks)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.model import parse_number
 from bot.services.intake import RequestForm
 from bot.views.ids import ActionId, BlockId
 from bot.views.request_modal import decode_metadata
@@ -18,6 +19,8 @@ class SubCommand(StrEnum):
 
     HELP = "help"
     SERVICES = "services"
+    LIST = "list"
+    QUEUE = "queue"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,15 @@ class Unknown:
     word: str
 
 
-ParsedCommand = SubCommand | OpenForm | Unknown
+@dataclass(frozen=True)
+class StatusOf:
+    """`status REQ-42`: one request's state; number is None when it could not be read."""
+
+    number: int | None
+    typed: str
+
+
+ParsedCommand = SubCommand | OpenForm | Unknown | StatusOf
 
 
 def parse_command_text(raw: str) -> ParsedCommand:
@@ -44,6 +55,9 @@ def parse_command_text(raw: str) -> ParsedCommand:
         return OpenForm("")
     words = text.split(" ")
     first = words[0].lower()
+    if first == "status" and len(words) <= 2:
+        typed = words[1] if len(words) == 2 else ""
+        return StatusOf(parse_number(typed), typed)
     if len(words) == 1:
         if first in SubCommand.__members__.values():
             return SubCommand(first)
@@ -82,3 +96,34 @@ def parse_request_form(view: dict[str, Any], *, partner_id: str) -> RequestForm:
         needed_by=_date(_value(state, BlockId.NEEDED_BY, ActionId.NEEDED_BY)),
         source_link=metadata.get("src", ""),
     )
+
+
+def text_value(view: dict[str, Any], block: str, action: str) -> str:
+    """A plain_text_input's value, empty when left blank."""
+    state = view.get("state", {}).get("values", {})
+    return str(_value(state, block, action).get("value") or "")
+
+
+def option_value(view: dict[str, Any], block: str, action: str) -> str | None:
+    """The chosen option of a select or radio group."""
+    return _selected(_value(view.get("state", {}).get("values", {}), block, action))
+
+
+def user_value(view: dict[str, Any], block: str, action: str) -> str | None:
+    """The person picked in a users_select."""
+    leaf = _value(view.get("state", {}).get("values", {}), block, action)
+    user = leaf.get("selected_user")
+    return str(user) if user else None
+
+
+def datetime_value(view: dict[str, Any], block: str, action: str) -> dt.datetime | None:
+    """A datetimepicker's choice as aware UTC (Slack sends epoch seconds)."""
+    leaf = _value(view.get("state", {}).get("values", {}), block, action)
+    raw = leaf.get("selected_date_time")
+    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC) if raw else None
+
+
+def button_number(body: dict[str, Any]) -> int | None:
+    """The request number carried in a clicked button's value."""
+    actions = body.get("actions") or [{}]
+    return parse_number(str(actions[0].get("value", "")))

@@ -248,3 +248,11 @@ async def list_messages(
     if conditions:
         query = query.where(and_(*conditions))
     return (await session.scalars(query.order_by(OutboxMessage.id))).all()
+
+
+async def find_role_message(session: AsyncSession, *, request_id: int, role: str) -> int | None:
+    """The outbox id of a request's card or partner thread root, which replies hang under."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.request_id == request_id, OutboxMessage.role == role
+    )
+    return await session.scalar(query.order_by(OutboxMessage.id).limit(1))

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Request
 
+OPEN_STATUSES = ("new", "in_progress", "waiting_partner", "waiting_third_party")
+
 
 async def insert_request(session: AsyncSession, **fields: Any) -> Request:
     """Add a request row and flush so its id is known to the rest of the transaction."""
@@ -79,6 +81,14 @@ async def transition(
     return row
 
 
+async def get_for_update(session: AsyncSession, *, number: int) -> Request | None:
+    """Re-read a request inside a writing transaction, ignoring any cached copy."""
+    query = (
+        select(Request).where(Request.number == number).execution_options(populate_existing=True)
+    )
+    return await session.scalar(query)
+
+
 async def set_fields(session: AsyncSession, *, request_id: int, values: dict[str, Any]) -> None:
     """Store bookkeeping (message ts, channels) that is not a state change."""
     await session.execute(
@@ -93,3 +103,33 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many requests are in each status."""
     rows = await session.execute(select(Request.status, func.count()).group_by(Request.status))
     return dict(rows.tuples().all())
+
+
+async def list_unclaimed(
+    session: AsyncSession, *, channels: Collection[str], limit: int = 100
+) -> Sequence[Request]:
+    """Open requests nobody has claimed in these triage channels, most urgent and oldest first."""
+    query = (
+        select(Request)
+        .where(
+            Request.card_channel.in_(channels),
+            Request.assignee_id.is_(None),
+            Request.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Request.priority, Request.opened_at)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def list_assigned(
+    session: AsyncSession, *, assignee_id: str, limit: int = 100
+) -> Sequence[Request]:
+    """Open requests assigned to one technician, most urgent and oldest first."""
+    query = (
+        select(Request)
+        .where(Request.assignee_id == assignee_id, Request.status.in_(OPEN_STATUSES))
+        .order_by(Request.priority, Request.opened_at)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()

@@ -82,13 +82,15 @@ def check_permission(action: Action, *, role: Role, is_requester: bool) -> None:
         )
 
 
-def status_after(action: Action, current: RequestStatus, requested: RequestStatus | None) -> RequestStatus:
+def status_after(
+    action: Action, current: RequestStatus, requested: RequestStatus | None
+) -> RequestStatus:
     """The status a request moves to; claiming or assigning a new request starts the work."""
     if action in (Action.CLAIM, Action.ASSIGN) and current is S.NEW:
         return S.IN_PROGRESS
     if action is Action.UPDATE:
         if requested is not None and requested not in UPDATE_TARGETS:
-            raise InvalidTransition(f"An update cannot set the status to {requested.label}.")
+            raise InvalidTransition(f"{requested.label} is not a status an Update can choose.")
         return requested or (S.IN_PROGRESS if current is S.NEW else current)
     if action is Action.RESOLVE:
         return S.RESOLVED

@@ -27,7 +27,10 @@ def help_entries(command: str) -> Sequence[HelpEntry]:
     return (
         HelpEntry(f"{command}", "open the form to file a request"),
         HelpEntry(f"{command} what is wrong", "open the form with the summary filled in"),
+        HelpEntry(f"{command} list", "your open requests, who has each and when you hear next"),
+        HelpEntry(f"{command} status REQ-42", "where one request stands, with its recent history"),
         HelpEntry(f"{command} services", "the services we support and their published times"),
+        HelpEntry(f"{command} queue", "technicians: unclaimed requests, then the ones you hold"),
         HelpEntry(f"{command} help", "this message"),
     )
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    SectionBlock,
+)
 
 from bot.domain.summary import RequestSummary
-from bot.views.text import escape, md, quote, slack_date, truncate
+from bot.views.ids import ActionId
+from bot.views.text import escape, md, plain, quote, quote_within, slack_date, truncate
+
+REPLY_HINT = "Reply in this thread to add information; it reaches the technicians."
 
 
 def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
@@ -36,6 +46,8 @@ def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
                 )
             ]
         ),
+        ContextBlock(elements=[md(REPLY_HINT)]),
+        ActionsBlock(elements=[withdraw_button(request)]),
     ]
     text = (
         f"{request.ref} filed ({request.priority}). First response by "
@@ -44,11 +56,25 @@ def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
     return blocks, text
 
 
+def withdraw_button(request: RequestSummary) -> ButtonElement:
+    """The partner's way to call a request off, behind a confirmation because it stops work."""
+    return ButtonElement(
+        text=plain("Withdraw request"),
+        action_id=ActionId.WITHDRAW,
+        value=str(request.number),
+        style="danger",
+        confirm=ConfirmObject(
+            title=plain(f"Withdraw {request.ref}?"),
+            text=plain("The technicians will stop work on it."),
+            confirm=plain("Withdraw"),
+            deny=plain("Keep it"),
+            style="danger",
+        ),
+    )
+
+
 def filing_failed(summary: str, details: str) -> tuple[list[Block], str]:
     """When storing fails after the modal closed: say so, and hand back what they typed."""
-    typed = quote(truncate(summary, 150))
-    if details:
-        typed += "\n" + quote(truncate(details, 2500))
     blocks: list[Block] = [
         SectionBlock(
             text=md(
@@ -57,6 +83,9 @@ def filing_failed(summary: str, details: str) -> tuple[list[Block], str]:
                 "Here is what you typed, so you can file it again:"
             )
         ),
-        SectionBlock(text=md(typed)),
+        SectionBlock(text=md(quote(truncate(summary, 150)))),
     ]
+    if details:
+        # Its own section: escaping can make the details several times longer than typed.
+        blocks.append(SectionBlock(text=md(quote_within(details, 3000))))
     return blocks, "Your request could not be saved; please file it again."

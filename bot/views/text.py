@@ -78,3 +78,13 @@ def human_duration(
     hours, rest = divmod(minutes, 60)
     text = f"{hours} h" if not rest else f"{hours} h {rest} min"
     return text + (" (business hours)" if business_day and not short else "")
+
+
+def quote_within(text: str, limit: int) -> str:
+    """Quote typed text so that the escaped result fits `limit` (escaping can grow it fivefold)."""
+    size = limit
+    while True:
+        quoted = quote(truncate(text, size))
+        if len(quoted) <= limit or size <= 1:
+            return quoted
+        size = max(1, size - (len(quoted) - limit))

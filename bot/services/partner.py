@@ -1,0 +1,149 @@
+"""The partner's side: their list, one request's story, replies relayed, DMs answered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.catalogue import Catalogue
+from bot.clock import Clock
+from bot.domain.errors import NotFound, NotPermitted
+from bot.domain.model import format_number
+from bot.domain.summary import RequestSummary, TimelineEntry
+from bot.domain.transitions import OPEN, Role
+from bot.services import notices
+from bot.services.queries import summarise
+from bot.services.roles import RoleDirectory
+from bot.views.card_thread import partner_reply_in_card_thread
+from bot.views.partner_thread import dm_offer_to_file
+from storage import events, history, requests
+from storage.engine import Database
+from storage.models import Request
+
+logger = logging.getLogger(__name__)
+
+
+class PartnerDesk:
+    """Answers partners about their own requests and carries their words to the technicians."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        catalogue: Catalogue,
+        clock: Clock,
+        roles: RoleDirectory,
+        committed: Callable[[], None],
+    ) -> None:
+        """Keep what the partner side needs; `committed` wakes the outbox."""
+        self._db = database
+        self._catalogue = catalogue
+        self._clock = clock
+        self._roles = roles
+        self._committed = committed
+
+    async def open_requests(self, partner_id: str) -> list[RequestSummary]:
+        """The partner's open requests, newest first."""
+        async with self._db.reading() as session:
+            rows = await requests.list_for_partner(
+                session, partner_id=partner_id, statuses=[s.value for s in OPEN]
+            )
+        return [self._summary(r) for r in rows]
+
+    async def request_story(
+        self, number: int, *, viewer: str
+    ) -> tuple[RequestSummary, list[TimelineEntry]]:
+        """A request and its history; partners see only their own and only what is theirs to see."""
+        async with self._db.reading() as session:
+            row = await requests.get_request(session, number=number)
+            if row is None:
+                raise NotFound(f"There is no request {format_number(number)} of yours.")
+            is_worker = await self._is_worker(viewer, row)
+            if row.partner_id != viewer and not is_worker:
+                raise NotFound(f"There is no request {format_number(number)} of yours.")
+            entries = await history.timeline(session, request_id=row.id, partner_only=not is_worker)
+        timeline = [
+            TimelineEntry(
+                at=e.at,
+                kind=e.kind,
+                actor_id=e.actor_id,
+                partner_visible=e.partner_visible,
+                text=e.text,
+                data=dict(e.data),
+            )
+            for e in entries
+        ]
+        return self._summary(row), timeline
+
+    async def technician_queue(
+        self, technician: str
+    ) -> tuple[list[RequestSummary], list[RequestSummary]]:
+        """Unclaimed requests in the person's triage channels, then the ones assigned to them."""
+        channels = await self._roles.technician_channels(technician)
+        if not channels and not await self._roles.is_supervisor(technician):
+            raise NotPermitted(
+                "The queue is for technicians: join a triage channel to work requests. "
+                "To see your own requests, use the list sub-command."
+            )
+        if not channels:
+            channels = sorted(self._roles.triage_channels)
+        async with self._db.reading() as session:
+            unclaimed = await requests.list_unclaimed(session, channels=channels)
+            mine = await requests.list_assigned(session, assignee_id=technician)
+        return [self._summary(r) for r in unclaimed], [self._summary(r) for r in mine]
+
+    async def relay_partner_reply(
+        self, *, event_id: str, user: str, channel: str, thread_ts: str, text: str
+    ) -> bool:
+        """Record a partner's reply in their request thread and relay it to the card's thread."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row = await requests.find_by_partner_thread(session, channel=channel, ts=thread_ts)
+            if row is None or row.partner_id != user:
+                return False
+            if not await events.mark_seen(session, event_id=event_id, now=now):
+                return True
+            summary = self._summary(row)  # recorded whatever the status: nothing said is lost
+            await history.append_event(
+                session,
+                request_id=row.id,
+                at=now,
+                kind="partner_message",
+                actor_id=user,
+                partner_visible=True,
+                text=text,
+            )
+            await notices.card_thread_reply(
+                session,
+                request=summary,
+                rendered=partner_reply_in_card_thread(summary, text),
+                now=now,
+                dedupe_key=f"event:{event_id}",
+            )
+        self._committed()
+        logger.info("partner reply relayed request=%s", summary.ref)
+        return True
+
+    async def offer_to_file(self, *, event_id: str, user: str, channel: str, text: str) -> None:
+        """Answer a DM that is not about a filed request with a way to file it."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            if not await events.mark_seen(session, event_id=event_id, now=now):
+                return
+            await notices.direct_reply(
+                session,
+                channel=channel,
+                thread_ts=None,  # a top-level answer: the DM is a conversation, not a thread
+                rendered=dm_offer_to_file(text),
+                now=now,
+                dedupe_key=f"event:{event_id}",
+            )
+        self._committed()
+
+    async def _is_worker(self, viewer: str, row: Request) -> bool:
+        role = await self._roles.role_for(viewer, channel=row.card_channel)
+        return role is not Role.PARTNER
+
+    def _summary(self, row: Request) -> RequestSummary:
+        service = self._catalogue.service(row.service_id)
+        return summarise(row, service_name=service.name if service else row.service_id)

@@ -1,0 +1,116 @@
+"""Submissions of the card's modals: pure checks inside the ack, the change after it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.errors import DomainError, FieldErrors
+from bot.domain.model import Priority, RequestStatus
+from bot.domain.transitions import Action
+from bot.runtime import Runtime
+from bot.services.triage import Edit, require_text, validate_update
+from bot.views.ids import ActionId, BlockId, CallbackId
+from bot.views.triage_modals import decode_request_metadata
+from handlers.parse import datetime_value, option_value, text_value, user_value
+from handlers.replies import tell
+
+Reader = Callable[[dict[str, Any]], Edit]
+
+
+def _assign(view: dict[str, Any]) -> Edit:
+    assignee = user_value(view, BlockId.ASSIGNEE, ActionId.ASSIGNEE)
+    if not assignee:
+        raise FieldErrors({BlockId.ASSIGNEE: "Pick the technician."})
+    return Edit(Action.ASSIGN, assignee=assignee)
+
+
+def _resolve(view: dict[str, Any]) -> Edit:
+    text = text_value(view, BlockId.RESOLUTION, ActionId.RESOLUTION)
+    message = require_text(BlockId.RESOLUTION, text, "what was fixed, for the partner")
+    return Edit(Action.RESOLVE, partner_message=message)
+
+
+def _reprioritise(view: dict[str, Any]) -> Edit:
+    chosen = option_value(view, BlockId.PRIORITY, ActionId.PRIORITY)
+    if chosen not in {p.value for p in Priority}:
+        raise FieldErrors({BlockId.PRIORITY: "Choose the new priority."})
+    text = text_value(view, BlockId.REASON, ActionId.REASON)
+    reason = require_text(BlockId.REASON, text, "why the priority changes; the partner sees it")
+    return Edit(Action.REPRIORITISE, priority=Priority(chosen), partner_message=reason)
+
+
+def _message(view: dict[str, Any]) -> Edit:
+    text = text_value(view, BlockId.MESSAGE, ActionId.MESSAGE)
+    return Edit(
+        Action.MESSAGE_PARTNER, partner_message=require_text(BlockId.MESSAGE, text, "the message")
+    )
+
+
+def _update_reader(runtime: Runtime) -> Reader:
+    def read(view: dict[str, Any]) -> Edit:
+        chosen = option_value(view, BlockId.STATUS, ActionId.STATUS)
+        status = RequestStatus(chosen) if chosen in {s.value for s in RequestStatus} else None
+        message = text_value(view, BlockId.PARTNER_MESSAGE, ActionId.PARTNER_MESSAGE).strip()
+        note = text_value(view, BlockId.INTERNAL_NOTE, ActionId.INTERNAL_NOTE).strip()
+        when = datetime_value(view, BlockId.NEXT_UPDATE, ActionId.NEXT_UPDATE)
+        validate_update(
+            status=status, partner_message=message, next_update_by=when, now=runtime.clock.now()
+        )
+        return Edit(
+            Action.UPDATE,
+            status=status,
+            partner_message=message,
+            internal_note=note,
+            next_update_by=when,
+        )
+
+    return read
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    """Listen for the card's modal submissions."""
+    readers: dict[CallbackId, Reader] = {
+        CallbackId.ASSIGN: _assign,
+        CallbackId.UPDATE: _update_reader(runtime),
+        CallbackId.RESOLVE: _resolve,
+        CallbackId.REPRIORITISE: _reprioritise,
+        CallbackId.MESSAGE_PARTNER: _message,
+    }
+    for callback_id, reader in readers.items():
+        app.view(callback_id)(runtime.inflight.track(_submitter(runtime, reader)))
+
+
+def _submitter(runtime: Runtime, read: Reader) -> Callable[..., Awaitable[None]]:
+    async def on_card_modal_submitted(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        view, actor = body["view"], body["user"]["id"]
+        number = decode_request_metadata(view.get("private_metadata"))
+        try:
+            edit = read(view)
+        except FieldErrors as invalid:
+            await ack(response_action="errors", errors=invalid.errors)
+            return
+        await ack()
+        if number is None:
+            return
+        try:
+            if edit.action is Action.ASSIGN and edit.assignee:
+                await runtime.triage.assign(number, actor=actor, assignee=edit.assignee)
+            else:
+                await runtime.triage.apply(number, actor=actor, edit=edit)
+        except DomainError as refused:
+            channel = await runtime.triage.card_channel(number)
+            text = (
+                "; ".join(refused.errors.values())
+                if isinstance(refused, FieldErrors)
+                else str(refused)
+            )
+            await tell(None, text, client=client, channel=channel, user=actor)
+
+    return on_card_modal_submitted
