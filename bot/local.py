@@ -118,8 +118,9 @@ class LocalLiaison:
         for _ in range(1000):
             await self.runtime.inflight.idle()
             await self.slack.idle()
+            fired = await self.runtime.scheduler.drain()
             sent = await self.runtime.outbox.drain()
-            if not sent and not self.runtime.inflight.count:
+            if not sent and not fired and not self.runtime.inflight.count:
                 await self.slack.idle()
                 if not self.runtime.inflight.count:
                     return

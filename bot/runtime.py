@@ -11,6 +11,7 @@ from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import Clock, SystemClock
 from bot.inflight import InFlight
 from bot.outbox import DispatcherConfig, OutboxDispatcher
+from bot.scheduler import Scheduler
 from bot.services.intake import IntakeService
 from bot.services.partner import PartnerDesk
 from bot.services.roles import RoleDirectory
@@ -30,6 +31,7 @@ class Runtime:
     http: aiohttp.ClientSession
     client: AsyncWebClient
     outbox: OutboxDispatcher
+    scheduler: Scheduler
     inflight: InFlight
     intake: IntakeService
     roles: RoleDirectory
@@ -38,6 +40,7 @@ class Runtime:
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
+        await self.scheduler.stop()
         await self.outbox.stop()
         await self.http.close()
         await self.database.dispose()
@@ -63,6 +66,7 @@ async def build_runtime(
     outbox = OutboxDispatcher(
         database=database, client=client, clock=clock, config=dispatcher_config
     )
+    scheduler = Scheduler(database=database, clock=clock, committed=outbox.wake)
     intake = IntakeService(
         database=database,
         catalogue=catalogue,
@@ -85,6 +89,7 @@ async def build_runtime(
         http=http,
         client=client,
         outbox=outbox,
+        scheduler=scheduler,
         inflight=InFlight(),
         intake=intake,
         roles=roles,

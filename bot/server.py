@@ -54,6 +54,7 @@ class LiaisonServer:
         settings = self.runtime.settings
         http_mode = settings.slack_mode is SlackMode.HTTP
         self.runtime.outbox.start()
+        self.runtime.scheduler.start()
         web_app = build_web_app(self.runtime, self.app, with_events=http_mode)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
@@ -83,6 +84,7 @@ class LiaisonServer:
             await self._runner.cleanup()
             self._runner = None
         await self.runtime.inflight.idle()
+        await self.runtime.scheduler.stop()
         await self.runtime.outbox.stop()
 
     async def serve_forever(self) -> None:

@@ -30,6 +30,7 @@ STATUSES = (
     "withdrawn",
 )
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "superseded")
+TIMER_STATUSES = ("pending", "fired", "cancelled")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -79,6 +80,13 @@ class Request(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Service-level clock: when it was paused (waiting on the partner) and for how long in all.
+    paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_response_breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolution_breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The last partner-visible word from us, what a truthful lapse message reports.
+    last_partner_update_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RequestEvent(Base):
@@ -125,6 +133,30 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class Timer(Base):
+    """Something that must happen at a time (a warning, a lapse, a reminder), fired once."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", TIMER_STATUSES), name="status"),
+        Index("ix_timers_due", "status", "due_at"),
+        Index("ix_timers_request", "request_id", "status"),
+        Index("ix_timers_outage", "outage_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    # Outages and other subjects are referred to by id without a foreign key, so this table
+    # does not depend on every feature's tables.
+    outage_id: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    fired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Counter(Base):

@@ -1,0 +1,136 @@
+"""The scheduler: fires due timers from the database, each exactly once, driven by the Clock."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from storage import timers
+from storage.engine import Database
+from storage.models import Timer
+
+logger = logging.getLogger(__name__)
+TimerHandler = Callable[[AsyncSession, Timer, dt.datetime], Awaitable[None]]
+
+
+class Scheduler:
+    """Finds due timers by index and runs each one's handler in the transaction that fires it."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clock: Clock,
+        committed: Callable[[], None],
+        batch: int = 500,
+        idle_poll: float = 30.0,
+    ) -> None:
+        """`committed` wakes the outbox after timers have queued messages."""
+        self._db = database
+        self._clock = clock
+        self._committed = committed
+        self._batch = batch
+        self._idle_poll = idle_poll
+        self._handlers: dict[str, TimerHandler] = {}
+        self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.lag_seconds = 0.0
+
+    def on(self, kind: str, handler: TimerHandler) -> None:
+        """Register what to do when a timer of `kind` falls due."""
+        self._handlers[kind] = handler
+
+    def every_pass(self, job: Callable[[dt.datetime], Awaitable[int]]) -> None:
+        """Register a job that checks, on every pass, for work that is due (e.g. digests)."""
+        self._periodic.append(job)
+
+    def wake(self) -> None:
+        """New timers were committed; look again now."""
+        self._wake.set()
+
+    async def run_pass(self) -> int:
+        """Fire every timer due now (up to one batch) and run periodic jobs; returns the count."""
+        async with self._lock:
+            now = self._clock.now()
+            async with self._db.reading() as session:
+                due = await timers.due(session, now=now, limit=self._batch)
+            if due:
+                self.lag_seconds = max(0.0, (now - due[0].due_at).total_seconds())
+            fired = 0
+            for timer in due:
+                fired += await self._fire(timer, now)
+            for job in self._periodic:
+                fired += await job(now)
+            if fired:
+                self._committed()
+            return fired
+
+    async def drain(self, *, max_passes: int = 1000) -> int:
+        """Fire everything due now, including timers created by other timers."""
+        total = 0
+        for _ in range(max_passes):
+            fired = await self.run_pass()
+            if not fired:
+                break
+            total += fired
+        return total
+
+    async def _fire(self, timer: Timer, now: dt.datetime) -> int:
+        handler = self._handlers.get(timer.kind)
+        try:
+            async with self._db.transaction() as session:
+                if not await timers.fire(session, timer_id=timer.id, now=now):
+                    return 0  # another replica or pass fired it
+                if handler is None:
+                    logger.error("no handler for timer kind=%s id=%s", timer.kind, timer.id)
+                    return 1
+                await handler(session, timer, now)
+        except Exception:
+            # The transaction rolled back, so the timer stays pending and is tried next pass.
+            logger.exception("timer failed kind=%s id=%s", timer.kind, timer.id)
+            return 0
+        return 1
+
+    async def run(self) -> None:
+        """Loop until cancelled: fire what is due, then sleep until the next timer or a wake."""
+        while True:
+            self._wake.clear()
+            try:
+                if not await self.run_pass():
+                    await self._idle()
+            except Exception:
+                logger.exception("scheduler pass failed; trying again in %ss", self._idle_poll)
+                await self._clock.sleep(self._idle_poll)
+
+    async def _idle(self) -> None:
+        async with self._db.reading() as session:
+            next_due = await timers.next_due_at(session)
+        delay = self._idle_poll
+        if next_due is not None:
+            delay = min(delay, max(0.0, (next_due - self._clock.now()).total_seconds()))
+        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+
+    def start(self) -> None:
+        """Run the loop as a background task."""
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="scheduler")
+
+    async def stop(self) -> None:
+        """Cancel the loop; pending timers stay in the database for the next start."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None

@@ -1,0 +1,101 @@
+"""Timers: what must happen when, found by an index on the due time and fired exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Timer
+
+
+async def schedule(
+    session: AsyncSession,
+    *,
+    kind: str,
+    due_at: dt.datetime,
+    now: dt.datetime,
+    request_id: int | None = None,
+    outage_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> Timer:
+    """Add a pending timer in the caller's transaction."""
+    row = Timer(
+        kind=kind,
+        due_at=due_at,
+        status="pending",
+        request_id=request_id,
+        outage_id=outage_id,
+        data=data or {},
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def cancel(
+    session: AsyncSession,
+    *,
+    kinds: Collection[str],
+    request_id: int | None = None,
+    outage_id: int | None = None,
+) -> int:
+    """Cancel the pending timers of these kinds for one request or outage; returns how many."""
+    conditions = [Timer.status == "pending", Timer.kind.in_(kinds)]
+    if request_id is not None:
+        conditions.append(Timer.request_id == request_id)
+    if outage_id is not None:
+        conditions.append(Timer.outage_id == outage_id)
+    result = await session.execute(
+        update(Timer)
+        .where(*conditions)
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def due(session: AsyncSession, *, now: dt.datetime, limit: int) -> Sequence[Timer]:
+    """Pending timers whose time has come, earliest first (an index range scan)."""
+    query = (
+        select(Timer)
+        .where(Timer.status == "pending", Timer.due_at <= now)
+        .order_by(Timer.due_at, Timer.id)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def fire(session: AsyncSession, *, timer_id: int, now: dt.datetime) -> bool:
+    """Mark a timer fired if nobody else has; the caller does its work in the same transaction."""
+    result = await session.execute(
+        update(Timer)
+        .where(Timer.id == timer_id, Timer.status == "pending")
+        .values(status="fired", fired_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+async def next_due_at(session: AsyncSession) -> dt.datetime | None:
+    """When the earliest pending timer falls due."""
+    value: dt.datetime | None = await session.scalar(
+        select(func.min(Timer.due_at)).where(Timer.status == "pending")
+    )
+    return value
+
+
+async def pending(
+    session: AsyncSession, *, request_id: int | None = None, outage_id: int | None = None
+) -> Sequence[Timer]:
+    """Pending timers of one request or outage (for tests and the CLI)."""
+    query = select(Timer).where(Timer.status == "pending")
+    if request_id is not None:
+        query = query.where(Timer.request_id == request_id)
+    if outage_id is not None:
+        query = query.where(Timer.outage_id == outage_id)
+    return (await session.scalars(query.order_by(Timer.due_at))).all()
