@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
+from bot.loop import BackgroundLoop
 from storage import outbox as store
 from storage.engine import Database
 
@@ -79,14 +80,19 @@ class OutboxDispatcher:
         self._clock = clock
         self._config = config or DispatcherConfig()
         self._on_outcome = on_outcome
-        self._wake = asyncio.Event()
         self._pass_lock = asyncio.Lock()
         self._blocked_until: dict[str, dt.datetime] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(
+            name="outbox",
+            clock=clock,
+            idle_poll=self._config.idle_poll,
+            work=self.run_pass,
+            next_due=self._next_due,
+        )
 
     def wake(self) -> None:
         """Tell the dispatcher that new messages were committed."""
-        self._wake.set()
+        self._loop.wake()
 
     async def run_pass(self) -> int:
         """Send one batch of due messages; returns how many were attempted."""
@@ -121,43 +127,17 @@ class OutboxDispatcher:
             total += attempted
         return total
 
-    async def run(self) -> None:
-        """Loop until cancelled: send what is due, then sleep until woken or something falls due."""
-        while True:
-            self._wake.clear()
-            try:
-                if not await self.run_pass():
-                    await self._idle()
-            except Exception:
-                # The database or network is failing: keep the loop alive and try again later.
-                logger.exception("outbox pass failed; trying again in %ss", self._config.idle_poll)
-                await self._clock.sleep(self._config.idle_poll)
-
     def start(self) -> None:
-        """Run the loop as a background task."""
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="outbox-dispatcher")
+        """Run the dispatcher in the background."""
+        self._loop.start()
 
     async def stop(self) -> None:
-        """Cancel the loop; unsent messages stay in the database for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        """Stop after the current pass; unsent messages stay in the database for the next start."""
+        await self._loop.stop()
 
-    async def _idle(self) -> None:
+    async def _next_due(self) -> dt.datetime | None:
         async with self._db.reading() as session:
-            due = await store.next_due_at(session)
-        delay = self._config.idle_poll
-        if due is not None:
-            delay = min(delay, max(0.0, (due - self._clock.now()).total_seconds()))
-        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeper.cancel()
-            waker.cancel()
+            return await store.next_due_at(session)
 
     async def _send(self, message: store.ClaimedMessage) -> None:
         try:

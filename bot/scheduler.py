@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.loop import BackgroundLoop
 from storage import timers
 from storage.engine import Database
 from storage.models import Timer
@@ -39,9 +40,14 @@ class Scheduler:
         self._handlers: dict[str, TimerHandler] = {}
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.lag_seconds = 0.0
+        self._loop = BackgroundLoop(
+            name="scheduler",
+            clock=clock,
+            idle_poll=idle_poll,
+            work=self.run_pass,
+            next_due=self._next_due,
+        )
 
     def on(self, kind: str, handler: TimerHandler) -> None:
         """Register what to do when a timer of `kind` falls due."""
@@ -53,7 +59,7 @@ class Scheduler:
 
     def wake(self) -> None:
         """New timers were committed; look again now."""
-        self._wake.set()
+        self._loop.wake()
 
     async def run_pass(self) -> int:
         """Fire every timer due now (up to one batch) and run periodic jobs; returns the count."""
@@ -98,39 +104,14 @@ class Scheduler:
             return 0
         return 1
 
-    async def run(self) -> None:
-        """Loop until cancelled: fire what is due, then sleep until the next timer or a wake."""
-        while True:
-            self._wake.clear()
-            try:
-                if not await self.run_pass():
-                    await self._idle()
-            except Exception:
-                logger.exception("scheduler pass failed; trying again in %ss", self._idle_poll)
-                await self._clock.sleep(self._idle_poll)
-
-    async def _idle(self) -> None:
-        async with self._db.reading() as session:
-            next_due = await timers.next_due_at(session)
-        delay = self._idle_poll
-        if next_due is not None:
-            delay = min(delay, max(0.0, (next_due - self._clock.now()).total_seconds()))
-        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeper.cancel()
-            waker.cancel()
-
     def start(self) -> None:
-        """Run the loop as a background task."""
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="scheduler")
+        """Run the scheduler in the background."""
+        self._loop.start()
 
     async def stop(self) -> None:
-        """Cancel the loop; pending timers stay in the database for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        """Stop after the current pass; pending timers stay in the database for the next start."""
+        await self._loop.stop()
+
+    async def _next_due(self) -> dt.datetime | None:
+        async with self._db.reading() as session:
+            return await timers.next_due_at(session)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
@@ -20,6 +22,7 @@ from storage.engine import Database
 
 logger = logging.getLogger(__name__)
 REQUEST_COUNTER = "request"
+FiledHook = Callable[[AsyncSession, RequestSummary, dt.datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ class IntakeService:
         self._clock = clock
         self._default_channel = default_triage_channel
         self._committed = committed
+        self._filed_hooks: list[FiledHook] = []
+
+    def on_filed(self, hook: FiledHook) -> None:
+        """Run `hook` inside each filing's transaction (timers, outage links); order is kept."""
+        self._filed_hooks.append(hook)
 
     def validate(self, form: RequestForm) -> None:
         """Check the form against the catalogue and today's date (no I/O)."""
@@ -135,6 +143,8 @@ class IntakeService:
                 },
             )
             summary = summarise(row, service_name=service.name)
+            for hook in self._filed_hooks:
+                await hook(session, summary, now)
             await notices.request_opened(session, request=summary, now=now)
         self._committed()
         logger.info(
