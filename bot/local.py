@@ -141,6 +141,10 @@ class LocalLiaison:
         await self.stop_liaison()
         await self._start_liaison()
 
+    async def restart_stopped(self) -> None:
+        """Start Liaison again after stop_liaison(), as after a crash or an outage of the host."""
+        await self._start_liaison()
+
     async def stop(self) -> None:
         """Stop Liaison and Slack."""
         await self.stop_liaison()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import aiohttp
@@ -12,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.inflight import InFlight
 from bot.outbox import DispatcherConfig, OutboxDispatcher
 from bot.scheduler import Scheduler
+from bot.services.expectations import Expectations
 from bot.services.intake import IntakeService
 from bot.services.partner import PartnerDesk
 from bot.services.roles import RoleDirectory
@@ -35,6 +37,7 @@ class Runtime:
     inflight: InFlight
     intake: IntakeService
     roles: RoleDirectory
+    expectations: Expectations
     triage: TriageService
     partners: PartnerDesk
 
@@ -75,8 +78,23 @@ async def build_runtime(
         committed=outbox.wake,
     )
     roles = RoleDirectory(client=client, settings=settings, catalogue=catalogue, clock=clock)
+    expectations = Expectations(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        warning_lead=settings.breach_warning_lead,
+        nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
+        committed=outbox.wake,
+    )
+    expectations.register(scheduler)
+    intake.on_filed(expectations.on_filed)
     triage = TriageService(
-        database=database, catalogue=catalogue, clock=clock, roles=roles, committed=outbox.wake
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        expectations=expectations,
+        committed=outbox.wake,
     )
     partners = PartnerDesk(
         database=database, catalogue=catalogue, clock=clock, roles=roles, committed=outbox.wake
@@ -93,6 +111,7 @@ async def build_runtime(
         inflight=InFlight(),
         intake=intake,
         roles=roles,
+        expectations=expectations,
         triage=triage,
         partners=partners,
     )

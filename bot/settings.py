@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     supervisors: Annotated[tuple[str, ...], NoDecode] = ()
     supervisor_channel: str = ""
     announcements_channel: str = ""
+    breach_warning_lead: float = Field(default=0.25, gt=0, lt=1)
+    promise_nudge_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -54,6 +54,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             respond=respond,
         )
 
+    _register_partner_buttons(app, runtime)
+
+
+def _register_partner_buttons(app: AsyncApp, runtime: Runtime) -> None:
+    """The buttons on a partner's confirmation DM and request list."""
+
     @app.action(ActionId.WITHDRAW)
     @runtime.inflight.track
     async def on_withdraw_clicked(
@@ -65,6 +71,20 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return
         try:
             await runtime.triage.apply(number, actor=body["user"]["id"], edit=Edit(Action.WITHDRAW))
+        except DomainError as refused:
+            await tell(respond, str(refused))
+
+    @app.action(ActionId.ASK_UPDATE)
+    @runtime.inflight.track
+    async def on_ask_update_clicked(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        number = button_number(body)
+        if number is None:
+            return
+        try:
+            await runtime.expectations.ask_for_update(number, partner=body["user"]["id"])
         except DomainError as refused:
             await tell(respond, str(refused))
 

@@ -34,6 +34,11 @@ class RequestSummary:
     partner_channel: str | None
     partner_ts: str | None
     source_link: str | None
+    paused_at: dt.datetime | None = None
+    first_response_breached_at: dt.datetime | None = None
+    resolution_breached_at: dt.datetime | None = None
+    first_responded_at: dt.datetime | None = None
+    last_partner_update_at: dt.datetime | None = None
 
     @property
     def ref(self) -> str:

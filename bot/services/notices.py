@@ -170,3 +170,23 @@ async def direct_reply(
         ordering_key=f"dm:{channel}",
         dedupe_key=dedupe_key,
     )
+
+
+async def card_refresh(session: AsyncSession, *, request: RequestSummary, now: dt.datetime) -> None:
+    """Re-render the card in place (a breach, a lapse, a paused clock)."""
+    card = await outbox.find_role_message(session, request_id=request.id, role=CARD)
+    if card is None:
+        return
+    blocks, text = triage_card(request)
+    await outbox.enqueue(
+        session,
+        now=now,
+        method="chat.update",
+        args=message_args(request.card_channel, blocks, text),
+        ordering_key=card_key(request),
+        request_id=request.id,
+        parent_id=card,
+        parent_field="ts",
+        role=CARD_UPDATE,
+        supersede=True,
+    )

@@ -34,4 +34,9 @@ def summarise(row: Request, *, service_name: str) -> RequestSummary:
         partner_channel=row.partner_channel,
         partner_ts=row.partner_ts,
         source_link=row.source_link,
+        paused_at=row.paused_at,
+        first_response_breached_at=row.first_response_breached_at,
+        resolution_breached_at=row.resolution_breached_at,
+        first_responded_at=row.first_responded_at,
+        last_partner_update_at=row.last_partner_update_at,
     )

@@ -21,6 +21,7 @@ from bot.domain.transitions import (
     status_after,
 )
 from bot.services import notices
+from bot.services.expectations import Before, Expectations
 from bot.services.queries import summarise
 from bot.services.roles import RoleDirectory
 from bot.views.ids import BlockId
@@ -83,6 +84,7 @@ class TriageService:
         catalogue: Catalogue,
         clock: Clock,
         roles: RoleDirectory,
+        expectations: Expectations,
         committed: Callable[[], None],
     ) -> None:
         """Keep what the changes need; `committed` wakes the outbox."""
@@ -90,6 +92,7 @@ class TriageService:
         self._catalogue = catalogue
         self._clock = clock
         self._roles = roles
+        self._expectations = expectations
         self._committed = committed
 
     async def authorise(self, number: int, *, actor: str, action: Action) -> RequestSummary:
@@ -146,6 +149,7 @@ class TriageService:
         now: dt.datetime,
     ) -> Change:
         previous = (current, Priority(row.priority), row.assignee_id)
+        before = Before(current, row.next_update_due, row.first_responded_at)
         new_status = status_after(edit.action, current, edit.status)
         visible = self._partner_visible(edit, current, new_status)
         if edit.action is Action.UPDATE and not visible and not edit.internal_note:
@@ -166,6 +170,7 @@ class TriageService:
                 else f"{format_number(row.number)} was changed by someone else just now; "
                 "look at the card and try again."
             )
+        await self._expectations.after_change(session, updated, before, visible=visible, now=now)
         await self._record(session, updated, previous, actor, edit, visible=visible, now=now)
         return Change(
             action=edit.action.value,

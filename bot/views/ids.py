@@ -54,6 +54,7 @@ class ActionId(StrEnum):
     REPRIORITISE = "req_priority"
     MESSAGE_PARTNER = "req_message"
     WITHDRAW = "req_withdraw"
+    ASK_UPDATE = "req_ask_update"
     SHOW_REQUEST = "req_show"
     ASSIGNEE = "assignee_select"
     STATUS = "status_select"

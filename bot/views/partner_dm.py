@@ -47,7 +47,16 @@ def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
             ]
         ),
         ContextBlock(elements=[md(REPLY_HINT)]),
-        ActionsBlock(elements=[withdraw_button(request)]),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text=plain("Ask for an update"),
+                    action_id=ActionId.ASK_UPDATE,
+                    value=str(request.number),
+                ),
+                withdraw_button(request),
+            ]
+        ),
     ]
     text = (
         f"{request.ref} filed ({request.priority}). First response by "

@@ -36,6 +36,9 @@ def triage_card(request: RequestSummary) -> tuple[list[Block], str]:
         mark = CLOSED_MARK.get(request.status, "")
         blocks.append(SectionBlock(text=md(f"{mark} *{request.status.label.upper()}*")))
     blocks.append(SectionBlock(fields=_fields(request)))
+    clock = clock_line(request)
+    if clock:
+        blocks.append(SectionBlock(text=md(clock)))
     if request.details:
         blocks.append(
             SectionBlock(text=md(quote_within(truncate(request.details, CARD_DETAILS_MAX), 3000)))
@@ -84,6 +87,20 @@ def _fields(request: RequestSummary) -> list[MarkdownTextObject]:
     if request.status.is_open and request.next_update_due:
         fields.append(md(f"*Partner hears from us by*\n{slack_date(request.next_update_due)}"))
     return fields
+
+
+def clock_line(request: RequestSummary) -> str:
+    """Breaches and a paused clock, stated plainly on the card; empty when all is on time."""
+    parts = []
+    if request.first_response_breached_at:
+        parts.append(
+            f"⚠️ First-response target missed (was due {slack_date(request.first_response_due)})"
+        )
+    if request.resolution_breached_at:
+        parts.append(f"⚠️ Resolution target missed (was due {slack_date(request.resolution_due)})")
+    if request.paused_at and request.status.is_open:
+        parts.append(f"⏸️ Clock paused since {slack_date(request.paused_at)} (waiting on partner)")
+    return "\n".join(parts)
 
 
 def _context_line(request: RequestSummary) -> str:

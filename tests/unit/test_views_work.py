@@ -464,7 +464,8 @@ def test_dm_offer_carries_the_decoded_message_in_its_button() -> None:
 def test_acknowledgement_offers_withdrawal_behind_a_confirmation() -> None:
     blocks, _ = check_message(partner_acknowledgement(summary()))
     assert "Reply in this thread" in blocks[-2]["elements"][0]["text"]
-    [button] = blocks[-1]["elements"]
+    ask, button = blocks[-1]["elements"]
+    assert ask["action_id"] == ActionId.ASK_UPDATE
     assert button["action_id"] == ActionId.WITHDRAW
     assert button["value"] == "42"
     assert button["style"] == "danger"
