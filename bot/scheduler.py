@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from storage.engine import Database
 from storage.models import Timer
 
 logger = logging.getLogger(__name__)
+CHUNK = 50  # timers fired per transaction; a failing one sends its chunk to one-by-one
 TimerHandler = Callable[[AsyncSession, Timer, dt.datetime], Awaitable[None]]
 
 
@@ -70,8 +71,8 @@ class Scheduler:
             if due:
                 self.lag_seconds = max(0.0, (now - due[0].due_at).total_seconds())
             fired = 0
-            for timer in due:
-                fired += await self._fire(timer, now)
+            for start in range(0, len(due), CHUNK):
+                fired += await self._fire_chunk(due[start : start + CHUNK], now)
             for job in self._periodic:
                 fired += await job(now)
             if fired:
@@ -88,20 +89,32 @@ class Scheduler:
             total += fired
         return total
 
-    async def _fire(self, timer: Timer, now: dt.datetime) -> int:
+    async def _fire_chunk(self, chunk: Sequence[Timer], now: dt.datetime) -> int:
+        """Fire a chunk in one transaction; if any handler fails, fire them one by one."""
+        if len(chunk) > 1:
+            try:
+                async with self._db.transaction() as session:
+                    return sum([await self._fire_in(session, timer, now) for timer in chunk])
+            except Exception:
+                logger.warning("a timer in a chunk failed; firing the chunk one by one")
+        fired = 0
+        for timer in chunk:
+            try:
+                async with self._db.transaction() as session:
+                    fired += await self._fire_in(session, timer, now)
+            except Exception:
+                # Rolled back: the timer stays pending and is tried again next pass.
+                logger.exception("timer failed kind=%s id=%s", timer.kind, timer.id)
+        return fired
+
+    async def _fire_in(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> int:
+        if not await timers.fire(session, timer_id=timer.id, now=now):
+            return 0  # another replica or pass fired it
         handler = self._handlers.get(timer.kind)
-        try:
-            async with self._db.transaction() as session:
-                if not await timers.fire(session, timer_id=timer.id, now=now):
-                    return 0  # another replica or pass fired it
-                if handler is None:
-                    logger.error("no handler for timer kind=%s id=%s", timer.kind, timer.id)
-                    return 1
-                await handler(session, timer, now)
-        except Exception:
-            # The transaction rolled back, so the timer stays pending and is tried next pass.
-            logger.exception("timer failed kind=%s id=%s", timer.kind, timer.id)
-            return 0
+        if handler is None:
+            logger.error("no handler for timer kind=%s id=%s", timer.kind, timer.id)
+            return 1
+        await handler(session, timer, now)
         return 1
 
     def start(self) -> None:

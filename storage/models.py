@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -87,6 +88,8 @@ class Request(Base):
     resolution_breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The last partner-visible word from us, what a truthful lapse message reports.
     last_partner_update_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The outage this request was filed during, if any (resolved together with it).
+    outage_id: Mapped[int | None] = mapped_column(ForeignKey("outages.id", ondelete="SET NULL"))
 
 
 class RequestEvent(Base):
@@ -113,6 +116,7 @@ class OutboxMessage(Base):
         CheckConstraint(_one_of("status", OUTBOX_STATUSES), name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_ordering", "ordering_key", "status", "id"),
+        Index("ix_outbox_request_role", "request_id", "role"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -175,3 +179,47 @@ class SeenEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+OUTAGE_KINDS = ("outage", "degradation", "maintenance")
+OUTAGE_STATUSES = ("open", "resolved", "scheduled", "completed", "cancelled")
+
+
+class Outage(Base):
+    """A declared outage or degradation of a service, or planned maintenance on it."""
+
+    __tablename__ = "outages"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", OUTAGE_KINDS), name="kind"),
+        CheckConstraint(_one_of("status", OUTAGE_STATUSES), name="status"),
+        Index("ix_outages_status_service", "status", "service_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    service_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12))
+    summary: Mapped[str] = mapped_column(Text)  # what partners notice, as typed
+    workaround: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    next_update_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    declared_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    announcement_channel: Mapped[str | None] = mapped_column(String(32))
+    announcement_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class OutageFollower(Base):
+    """Someone who asked to hear every update of an outage instead of filing a duplicate."""
+
+    __tablename__ = "outage_followers"
+    __table_args__ = (UniqueConstraint("outage_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outage_id: Mapped[int] = mapped_column(ForeignKey("outages.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -45,6 +45,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_timers_outage", ["outage_id", "status"], unique=False)
         batch_op.create_index("ix_timers_request", ["request_id", "status"], unique=False)
 
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_request_role", ["request_id", "role"], unique=False)
+
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("paused_at", sa.DateTime(), nullable=True))
         batch_op.add_column(
@@ -57,6 +60,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_request_role")
+
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_column("last_partner_update_at")
         batch_op.drop_column("resolution_breached_at")
