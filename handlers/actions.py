@@ -9,7 +9,6 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.errors import DomainError
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
 from bot.services.triage import Edit
@@ -17,8 +16,7 @@ from bot.views.ids import ActionId
 from bot.views.lists import request_status
 from bot.views.request_modal import RequestPrefill
 from handlers.modals import open_request_modal
-from handlers.parse import button_number
-from handlers.replies import tell
+from handlers.replies import Rendered, request_button
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -60,49 +58,21 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _register_partner_buttons(app: AsyncApp, runtime: Runtime) -> None:
     """The buttons on a partner's confirmation DM and request list."""
 
-    @app.action(ActionId.WITHDRAW)
-    @runtime.inflight.track
-    async def on_withdraw_clicked(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        number = button_number(body)
-        if number is None:
-            return
-        try:
-            await runtime.triage.apply(number, actor=body["user"]["id"], edit=Edit(Action.WITHDRAW))
-        except DomainError as refused:
-            await tell(respond, str(refused))
+    async def withdraw(number: int, user: str) -> Rendered | None:
+        await runtime.triage.apply(number, actor=user, edit=Edit(Action.WITHDRAW))
+        return None
 
-    @app.action(ActionId.ASK_UPDATE)
-    @runtime.inflight.track
-    async def on_ask_update_clicked(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        number = button_number(body)
-        if number is None:
-            return
-        try:
-            await runtime.expectations.ask_for_update(number, partner=body["user"]["id"])
-        except DomainError as refused:
-            await tell(respond, str(refused))
+    async def ask_for_update(number: int, user: str) -> Rendered | None:
+        await runtime.expectations.ask_for_update(number, partner=user)
+        return None
 
-    @app.action(ActionId.SHOW_REQUEST)
-    @runtime.inflight.track
-    async def on_show_request_clicked(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        number = button_number(body)
-        if number is None:
-            return
-        try:
-            request, timeline = await runtime.partners.request_story(
-                number, viewer=body["user"]["id"]
-            )
-        except DomainError as refused:
-            await tell(respond, str(refused))
-            return
-        blocks, text = request_status(request, timeline, include_internal=True)
-        await tell(respond, text, blocks=blocks)
+    async def show(number: int, user: str) -> Rendered | None:
+        request, timeline = await runtime.partners.request_story(number, viewer=user)
+        return request_status(request, timeline, include_internal=True)
+
+    for action_id, work in (
+        (ActionId.WITHDRAW, withdraw),
+        (ActionId.ASK_UPDATE, ask_for_update),
+        (ActionId.SHOW_REQUEST, show),
+    ):
+        app.action(action_id)(runtime.inflight.track(request_button(work)))

@@ -24,7 +24,7 @@ from bot.views.triage_modals import (
     update_modal,
 )
 from handlers.parse import button_number
-from handlers.replies import tell
+from handlers.replies import Rendered, request_button, tell
 
 MODALS: dict[ActionId, tuple[Action, Callable[[RequestSummary], View]]] = {
     ActionId.ASSIGN: (Action.ASSIGN, assign_modal),
@@ -38,17 +38,11 @@ MODALS: dict[ActionId, tuple[Action, Callable[[RequestSummary], View]]] = {
 def register(app: AsyncApp, runtime: Runtime) -> None:
     """Listen for the card's buttons."""
 
-    @app.action(ActionId.CLAIM)
-    @runtime.inflight.track
-    async def on_claim_clicked(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        number = button_number(body)
-        if number is None:
-            return
-        try:
-            await runtime.triage.claim(number, actor=body["user"]["id"])
-        except DomainError as refused:
-            await tell(respond, str(refused))
+    async def claim(number: int, user: str) -> Rendered | None:
+        await runtime.triage.claim(number, actor=user)
+        return None
+
+    app.action(ActionId.CLAIM)(runtime.inflight.track(request_button(claim)))
 
     for action_id, (action, build) in MODALS.items():
         app.action(action_id)(runtime.inflight.track(_opener(runtime, action, build)))

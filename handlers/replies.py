@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.errors import DomainError
+from handlers.parse import button_number
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +37,29 @@ async def tell(
             await client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=payload)
         except SlackApiError as exc:
             logger.warning("could not answer user=%s error=%s", user, exc.response.get("error"))
+
+
+Rendered = tuple[list[Block], str]
+RequestWork = Callable[[int, str], Awaitable[Rendered | None]]
+
+
+def request_button(work: RequestWork) -> Callable[..., Awaitable[None]]:
+    """A listener for a button carrying a request number: ack, do `work`, answer privately."""
+
+    async def on_request_button_clicked(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        number = button_number(body)
+        if number is None:
+            return
+        try:
+            answer = await work(number, body["user"]["id"])
+        except DomainError as refused:
+            await tell(respond, str(refused))
+            return
+        if answer is not None:
+            blocks, text = answer
+            await tell(respond, text, blocks=blocks)
+
+    return on_request_button_clicked

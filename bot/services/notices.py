@@ -16,6 +16,7 @@ from bot.views.partner_thread import partner_change_message, partner_withdrawn_m
 from bot.views.triage_card import triage_card
 from storage import outbox
 
+Rendered = tuple[list[Block], str]
 CARD = "card"
 CARD_UPDATE = "card_update"
 PARTNER_THREAD = "partner_thread"
@@ -74,79 +75,94 @@ async def request_opened(
 async def request_changed(session: AsyncSession, *, change: Change, now: dt.datetime) -> None:
     """Queue the card's update, its thread entry and, if partner-visible, the partner's reply."""
     request = change.request
-    card = await outbox.find_role_message(session, request_id=request.id, role=CARD)
-    if card is not None:
-        blocks, text = triage_card(request)
-        await outbox.enqueue(
-            session,
-            now=now,
-            method="chat.update",
-            args=message_args(request.card_channel, blocks, text),
-            ordering_key=card_key(request),
-            request_id=request.id,
-            parent_id=card,
-            parent_field="ts",
-            role=CARD_UPDATE,
-            supersede=True,
-        )
-        await card_thread_reply(
-            session, request=request, rendered=card_thread_entry(change), now=now
-        )
+    await card_refresh(session, request=request, now=now)
+    await card_thread_reply(session, request=request, rendered=card_thread_entry(change), now=now)
     if change.action == Action.WITHDRAW:
-        partner: tuple[list[Block], str] | None = partner_withdrawn_message(request)
+        partner: Rendered | None = partner_withdrawn_message(request)
     else:
         partner = partner_change_message(change)
     if partner is not None:
         await partner_thread_reply(session, request=request, rendered=partner, now=now)
 
 
+async def card_refresh(session: AsyncSession, *, request: RequestSummary, now: dt.datetime) -> None:
+    """Re-render the card in place; an unsent older rendering is superseded, never sent."""
+    await _under(
+        session,
+        request=request,
+        role=CARD,
+        channel=request.card_channel,
+        rendered=triage_card(request),
+        now=now,
+        method="chat.update",
+        parent_field="ts",
+    )
+
+
 async def card_thread_reply(
     session: AsyncSession,
     *,
     request: RequestSummary,
-    rendered: tuple[list[Block], str],
+    rendered: Rendered,
     now: dt.datetime,
     dedupe_key: str | None = None,
 ) -> None:
     """A reply in the card's thread, sent once the card itself has its ts."""
-    card = await outbox.find_role_message(session, request_id=request.id, role=CARD)
-    if card is None:
-        return
-    blocks, text = rendered
-    await outbox.enqueue(
+    await _under(
         session,
+        request=request,
+        role=CARD,
+        channel=request.card_channel,
+        rendered=rendered,
         now=now,
-        method="chat.postMessage",
-        args=message_args(request.card_channel, blocks, text),
-        ordering_key=card_key(request),
-        request_id=request.id,
-        parent_id=card,
-        parent_field="thread_ts",
         dedupe_key=dedupe_key,
     )
 
 
 async def partner_thread_reply(
+    session: AsyncSession, *, request: RequestSummary, rendered: Rendered, now: dt.datetime
+) -> None:
+    """A reply in the thread of the partner's confirmation DM: each request is one conversation."""
+    await _under(
+        session,
+        request=request,
+        role=PARTNER_THREAD,
+        channel=request.partner_id,
+        rendered=rendered,
+        now=now,
+    )
+
+
+async def _under(
     session: AsyncSession,
     *,
     request: RequestSummary,
-    rendered: tuple[list[Block], str],
+    role: str,
+    channel: str,
+    rendered: Rendered,
     now: dt.datetime,
+    method: str = "chat.postMessage",
+    parent_field: str = "thread_ts",
+    dedupe_key: str | None = None,
 ) -> None:
-    """A reply in the thread of the partner's confirmation DM: each request is one conversation."""
-    root = await outbox.find_role_message(session, request_id=request.id, role=PARTNER_THREAD)
+    """Queue a message tied to the request's card or DM root; nothing if that root never existed."""
+    root = await outbox.find_role_message(session, request_id=request.id, role=role)
     if root is None:
         return
     blocks, text = rendered
+    is_update = method == "chat.update"
     await outbox.enqueue(
         session,
         now=now,
-        method="chat.postMessage",
-        args=message_args(request.partner_id, blocks, text),
-        ordering_key=partner_key(request),
+        method=method,
+        args=message_args(channel, blocks, text),
+        ordering_key=card_key(request) if role == CARD else partner_key(request),
         request_id=request.id,
         parent_id=root,
-        parent_field="thread_ts",
+        parent_field=parent_field,
+        role=CARD_UPDATE if is_update else None,
+        supersede=is_update,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -155,7 +171,7 @@ async def direct_reply(
     *,
     channel: str,
     thread_ts: str | None,
-    rendered: tuple[list[Block], str],
+    rendered: Rendered,
     now: dt.datetime,
     dedupe_key: str,
 ) -> None:
@@ -169,24 +185,4 @@ async def direct_reply(
         args=message_args(channel, blocks, text, **extra),
         ordering_key=f"dm:{channel}",
         dedupe_key=dedupe_key,
-    )
-
-
-async def card_refresh(session: AsyncSession, *, request: RequestSummary, now: dt.datetime) -> None:
-    """Re-render the card in place (a breach, a lapse, a paused clock)."""
-    card = await outbox.find_role_message(session, request_id=request.id, role=CARD)
-    if card is None:
-        return
-    blocks, text = triage_card(request)
-    await outbox.enqueue(
-        session,
-        now=now,
-        method="chat.update",
-        args=message_args(request.card_channel, blocks, text),
-        ordering_key=card_key(request),
-        request_id=request.id,
-        parent_id=card,
-        parent_field="ts",
-        role=CARD_UPDATE,
-        supersede=True,
     )
