@@ -13,9 +13,12 @@ from bot.clock import Clock, SystemClock
 from bot.inflight import InFlight
 from bot.outbox import DispatcherConfig, OutboxDispatcher
 from bot.scheduler import Scheduler
+from bot.services.closing import ClosingDesk, ClosingPolicy
 from bot.services.expectations import Expectations
 from bot.services.intake import IntakeService
+from bot.services.outages import OutageDesk
 from bot.services.partner import PartnerDesk
+from bot.services.polls import PollDesk, PollPolicy
 from bot.services.roles import RoleDirectory
 from bot.services.triage import TriageService
 from bot.settings import Settings
@@ -38,8 +41,10 @@ class Runtime:
     intake: IntakeService
     roles: RoleDirectory
     expectations: Expectations
+    polls: PollDesk
     triage: TriageService
     partners: PartnerDesk
+    outages: OutageDesk
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
@@ -88,17 +93,47 @@ async def build_runtime(
     )
     expectations.register(scheduler)
     intake.on_filed(expectations.on_filed)
+    polls = PollDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        policy=poll_policy(settings, catalogue),
+        committed=outbox.wake,
+    )
+    polls.register(scheduler)
+    closing = ClosingDesk(
+        catalogue=catalogue,
+        policy=ClosingPolicy(
+            auto_close_days=settings.auto_close_days, reopen_days=settings.reopen_window_days
+        ),
+        polls=polls,
+    )
     triage = TriageService(
         database=database,
         catalogue=catalogue,
         clock=clock,
         roles=roles,
         expectations=expectations,
+        closing=closing,
         committed=outbox.wake,
     )
+    closing.register(scheduler, triage)
     partners = PartnerDesk(
         database=database, catalogue=catalogue, clock=clock, roles=roles, committed=outbox.wake
     )
+    outages = OutageDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        triage=triage,
+        announcements_channel=settings.announcements_channel or settings.triage_channel,
+        committed=outbox.wake,
+        scheduled=scheduler.wake,
+    )
+    outages.register(scheduler)
+    intake.on_filed(outages.on_request_filed)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -112,6 +147,28 @@ async def build_runtime(
         intake=intake,
         roles=roles,
         expectations=expectations,
+        polls=polls,
         triage=triage,
         partners=partners,
+        outages=outages,
+    )
+
+
+def poll_policy(settings: Settings, catalogue: Catalogue) -> PollPolicy:
+    """The poll settings in one place; the A-11 trust statement names the organisation."""
+    organisation = settings.organisation_name or catalogue.organisation
+    statement = (
+        f"This interaction increased my trust in {organisation}."
+        if settings.trust_statement
+        else ""
+    )
+    return PollPolicy(
+        expiry=dt.timedelta(days=settings.poll_expiry_days),
+        cooldown=dt.timedelta(days=settings.poll_cooldown_days),
+        sample_rate=settings.poll_sample_rate,
+        trust_statement=statement,
+        kudos=settings.kudos,
+        follow_up_days=settings.follow_up_days,
+        supervisor_channel=settings.supervisor_channel,
+        supervisors=settings.supervisors,
     )

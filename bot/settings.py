@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     announcements_channel: str = ""
     breach_warning_lead: float = Field(default=0.25, gt=0, lt=1)
     promise_nudge_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    auto_close_days: int = Field(default=3, ge=1, le=60)
+    reopen_window_days: int = Field(default=7, ge=0, le=90)
+    poll_expiry_days: int = Field(default=7, ge=1, le=90)
+    poll_cooldown_days: int = Field(default=7, ge=0, le=365)
+    poll_sample_rate: float = Field(default=1.0, ge=0, le=1)
+    trust_statement: bool = False
+    organisation_name: str = ""
+    kudos: bool = True
+    follow_up_days: int = Field(default=3, ge=1, le=30)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -8,9 +8,11 @@ from bot.runtime import Runtime
 from handlers import (
     actions,
     card_actions,
+    closing,
     commands,
     events,
     middleware,
+    outages,
     shortcuts,
     triage_views,
     views,
@@ -27,3 +29,5 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     triage_views.register(app, runtime)
     events.register(app, runtime)
     shortcuts.register(app, runtime)
+    outages.register(app, runtime)
+    closing.register(app, runtime)

@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.views.help import help_message, services_message
 from bot.views.lists import partner_request_list, request_status, technician_queue
 from bot.views.request_modal import RequestPrefill
+from handlers import outages
 from handlers.modals import open_request_modal
 from handlers.parse import OpenForm, StatusOf, SubCommand, Unknown, parse_command_text
 from handlers.replies import tell
@@ -43,7 +44,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 trigger_id=body["trigger_id"],
                 prefill=RequestPrefill(summary=parsed.summary),
                 respond=respond,
+                user=body["user_id"],
             )
+            return
+        elif parsed in outages.OUTAGE_COMMANDS:
+            await ack()
+            assert isinstance(parsed, SubCommand)
+            await outages.run_subcommand(runtime, parsed, body=body, client=client, respond=respond)
             return
         else:
             await ack()

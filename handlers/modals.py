@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.outage import OutageBanner
 from bot.runtime import Runtime
 from bot.views.request_modal import RequestPrefill, request_modal
 
 logger = logging.getLogger(__name__)
+# Real seconds the form waits for the list of known outages: the trigger_id dies 3 s after
+# the click, and a form without the banner is better than no form.
+BANNER_BUDGET = 0.5
 
 
 async def open_request_modal(
@@ -21,9 +26,11 @@ async def open_request_modal(
     trigger_id: str,
     prefill: RequestPrefill,
     respond: AsyncRespond | None,
+    user: str | None = None,
 ) -> None:
-    """Open the form; if Slack refuses (the trigger expired), say so where the user is."""
-    view = request_modal(runtime.catalogue.services, prefill)
+    """Open the form, known outages on top; if Slack refuses (trigger expired), say so."""
+    banners = await known_outages(runtime, user)
+    view = request_modal(runtime.catalogue.services, prefill, banners)
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
@@ -38,3 +45,12 @@ async def open_request_modal(
                 response_type="ephemeral",
                 replace_original=False,
             )
+
+
+async def known_outages(runtime: Runtime, user: str | None) -> list[OutageBanner]:
+    """Open outages for the form's banner, or none if the database is slow to say."""
+    try:
+        return await asyncio.wait_for(runtime.outages.banners(viewer=user), BANNER_BUDGET)
+    except TimeoutError:
+        logger.warning("request form opened without the outage banner: the read took too long")
+        return []

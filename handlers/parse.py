@@ -8,8 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.model import parse_number
+from bot.domain.outage import parse_outage_number
 from bot.services.intake import RequestForm
-from bot.views.ids import ActionId, BlockId
+from bot.services.outage_forms import MaintenanceForm, OutageEdit, OutageForm
+from bot.views.ids import ActionId, BlockId, OutageActionId, OutageBlockId
 from bot.views.request_modal import decode_metadata
 from bot.views.text import plain_from_slack
 
@@ -21,6 +23,9 @@ class SubCommand(StrEnum):
     SERVICES = "services"
     LIST = "list"
     QUEUE = "queue"
+    OUTAGE = "outage"
+    MAINTENANCE = "maintenance"
+    OUTAGES = "outages"
 
 
 @dataclass(frozen=True)
@@ -127,3 +132,60 @@ def button_number(body: dict[str, Any]) -> int | None:
     """The request number carried in a clicked button's value."""
     actions = body.get("actions") or [{}]
     return parse_number(str(actions[0].get("value", "")))
+
+
+def button_outage_number(body: dict[str, Any]) -> int | None:
+    """The outage number carried in a clicked button's value."""
+    actions = body.get("actions") or [{}]
+    return parse_outage_number(str(actions[0].get("value", "")))
+
+
+def clicked_channel(body: dict[str, Any]) -> str:
+    """The channel a message button was clicked in ("" from a modal or the Home tab)."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    return str(channel or "")
+
+
+def parse_outage_form(view: dict[str, Any]) -> OutageForm:
+    """Read the declare-outage modal; missing fields become None."""
+    state = view.get("state", {}).get("values", {})
+    return OutageForm(
+        service_id=_selected(_value(state, BlockId.SERVICE, ActionId.SERVICE)),
+        kind=_selected(_value(state, OutageBlockId.KIND, OutageActionId.KIND)),
+        summary=_value(state, OutageBlockId.SUMMARY, OutageActionId.SUMMARY).get("value"),
+        workaround=_value(state, OutageBlockId.WORKAROUND, OutageActionId.WORKAROUND).get("value"),
+        next_update_due=datetime_value(view, OutageBlockId.NEXT_UPDATE, OutageActionId.NEXT_UPDATE),
+    )
+
+
+def parse_maintenance_form(view: dict[str, Any]) -> MaintenanceForm:
+    """Read the schedule-maintenance modal; missing fields become None."""
+    state = view.get("state", {}).get("values", {})
+    return MaintenanceForm(
+        service_id=_selected(_value(state, BlockId.SERVICE, ActionId.SERVICE)),
+        summary=_value(state, OutageBlockId.SUMMARY, OutageActionId.SUMMARY).get("value"),
+        starts_at=datetime_value(view, OutageBlockId.STARTS_AT, OutageActionId.STARTS_AT),
+        ends_at=datetime_value(view, OutageBlockId.ENDS_AT, OutageActionId.ENDS_AT),
+    )
+
+
+def parse_outage_edit(view: dict[str, Any]) -> OutageEdit:
+    """Read the update modal; fields the modal did not have stay None (unchanged)."""
+    state = view.get("state", {}).get("values", {})
+
+    def typed(block: OutageBlockId, action: OutageActionId) -> str | None:
+        if block not in state:
+            return None
+        return str(_value(state, block, action).get("value") or "")
+
+    return OutageEdit(
+        message=typed(OutageBlockId.MESSAGE, OutageActionId.MESSAGE) or "",
+        kind=_selected(_value(state, OutageBlockId.KIND, OutageActionId.KIND)),
+        summary=typed(OutageBlockId.SUMMARY, OutageActionId.SUMMARY),
+        workaround=typed(OutageBlockId.WORKAROUND, OutageActionId.WORKAROUND),
+        next_update_due=datetime_value(view, OutageBlockId.NEXT_UPDATE, OutageActionId.NEXT_UPDATE),
+        starts_at=datetime_value(view, OutageBlockId.STARTS_AT, OutageActionId.STARTS_AT),
+        ends_at=datetime_value(view, OutageBlockId.ENDS_AT, OutageActionId.ENDS_AT),
+    )

@@ -32,7 +32,7 @@ def ensure_sqlite_directory(url: str) -> None:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _install_sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
+def _install_sqlite_pragmas(engine: AsyncEngine, *, begin: str, foreign_keys: bool = True) -> None:
     """WAL, foreign keys and a busy timeout on every connection; we issue BEGIN ourselves."""
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -40,7 +40,7 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -50,14 +50,18 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
         connection.exec_driver_sql(begin)
 
 
-def create_engine(url: str, *, writer: bool = False) -> AsyncEngine:
-    """Build an async engine; a SQLite writer engine holds one connection and BEGINs IMMEDIATE."""
+def create_engine(url: str, *, writer: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+    """Build an async engine; a SQLite writer engine holds one connection and BEGINs IMMEDIATE.
+
+    `foreign_keys=False` is for migrations only: SQLite rebuilds a table to alter it, and with
+    foreign keys on, dropping the old table would cascade into the rows that refer to it.
+    """
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True)
     ensure_sqlite_directory(url)
     if writer:
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
-        _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE")
+        _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE", foreign_keys=foreign_keys)
     else:
         engine = create_async_engine(url, pool_size=8, max_overflow=8)
         _install_sqlite_pragmas(engine, begin="BEGIN")

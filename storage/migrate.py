@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.engine import create_engine
+from storage.engine import create_engine, is_sqlite
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -33,10 +33,12 @@ def head_revision() -> str | None:
 
 async def upgrade_to_head(url: str) -> str | None:
     """Apply every pending migration in one transaction; returns the revision reached."""
-    engine = create_engine(url, writer=True)
+    engine = create_engine(url, writer=True, foreign_keys=False)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade)
+            if is_sqlite(url):
+                await connection.run_sync(_check_foreign_keys)
         return await current_revision_on(engine)
     finally:
         await engine.dispose()
@@ -61,6 +63,13 @@ def _upgrade(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Foreign keys were off while migrating; refuse to commit if any reference is broken."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken references, e.g. {broken[0]}")
 
 
 def _revision(connection: Connection) -> str | None:

@@ -32,6 +32,7 @@ STATUSES = (
 )
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "superseded")
 TIMER_STATUSES = ("pending", "fired", "cancelled")
+POLL_SKIP_REASONS = ("opted_out", "cooldown", "sampled_out")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -53,6 +54,7 @@ class Request(Base):
         Index("ix_requests_partner_status", "partner_id", "status"),
         Index("ix_requests_card", "card_channel", "card_ts"),
         Index("ix_requests_partner_thread", "partner_channel", "partner_ts"),
+        Index("ix_requests_outage", "outage_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -223,3 +225,63 @@ class OutageFollower(Base):
     outage_id: Mapped[int] = mapped_column(ForeignKey("outages.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Poll(Base):
+    """The short poll sent when a request closes; skipped polls are kept, with the reason."""
+
+    __tablename__ = "polls"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", ("open", "closed", "skipped")), name="status"),
+        CheckConstraint(
+            "skip_reason IS NULL OR " + _one_of("skip_reason", POLL_SKIP_REASONS), name="skip"
+        ),
+        CheckConstraint(
+            "informed IS NULL OR " + _one_of("informed", ("yes", "partly", "no")), name="informed"
+        ),
+        Index("ix_polls_partner", "partner_id", "created_at"),
+        Index("ix_polls_created", "created_at"),
+        Index("ix_polls_request", "request_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    partner_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    skip_reason: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    informed: Mapped[str | None] = mapped_column(String(8))
+    trust: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class FollowUp(Base):
+    """A low score or "not kept informed" that a supervisor owns until it is done."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        Index("ix_follow_ups_open", "done_at", "due_at"),
+        UniqueConstraint("poll_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PartnerPreference(Base):
+    """What a partner chose for themselves (no polls, for now)."""
+
+    __tablename__ = "partner_preferences"
+
+    partner_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    polls_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

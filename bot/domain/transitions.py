@@ -29,6 +29,9 @@ class Action(StrEnum):
     MESSAGE_PARTNER = "message_partner"
     WITHDRAW = "withdraw"
     PARTNER_REPLY = "partner_reply"
+    CONFIRM = "confirm"
+    REOPEN = "reopen"
+    AUTO_CLOSE = "auto_close"
 
 
 OPEN = frozenset({S.NEW, S.IN_PROGRESS, S.WAITING_PARTNER, S.WAITING_THIRD_PARTY})
@@ -42,9 +45,12 @@ ALLOWED_FROM: dict[Action, frozenset[RequestStatus]] = {
     Action.MESSAGE_PARTNER: OPEN | {S.RESOLVED},
     Action.WITHDRAW: OPEN,
     Action.PARTNER_REPLY: OPEN | {S.RESOLVED},
+    Action.CONFIRM: frozenset({S.RESOLVED}),
+    Action.REOPEN: frozenset({S.RESOLVED, S.CLOSED}),
+    Action.AUTO_CLOSE: frozenset({S.RESOLVED}),
 }
 WORKERS = frozenset({Role.TECHNICIAN, Role.SUPERVISOR})
-PARTNER_ACTIONS = frozenset({Action.WITHDRAW, Action.PARTNER_REPLY})
+PARTNER_ACTIONS = frozenset({Action.WITHDRAW, Action.PARTNER_REPLY, Action.CONFIRM, Action.REOPEN})
 _VERBS = {
     Action.CLAIM: "claimed",
     Action.ASSIGN: "assigned",
@@ -54,6 +60,9 @@ _VERBS = {
     Action.MESSAGE_PARTNER: "messaged about",
     Action.WITHDRAW: "withdrawn",
     Action.PARTNER_REPLY: "replied to",
+    Action.CONFIRM: "confirmed as fixed",
+    Action.REOPEN: "reopened",
+    Action.AUTO_CLOSE: "closed",
 }
 
 
@@ -96,4 +105,8 @@ def status_after(
         return S.RESOLVED
     if action is Action.WITHDRAW:
         return S.WITHDRAWN
+    if action in (Action.CONFIRM, Action.AUTO_CLOSE):
+        return S.CLOSED
+    if action is Action.REOPEN:
+        return S.IN_PROGRESS
     return current

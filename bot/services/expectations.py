@@ -46,6 +46,7 @@ class Before:
     status: RequestStatus
     next_update_due: dt.datetime | None
     first_responded_at: dt.datetime | None
+    resolved_at: dt.datetime | None = None
 
 
 class Expectations:
@@ -102,6 +103,8 @@ class Expectations:
             await self._settle_pause(session, row, now=now)
             await timers.cancel(session, kinds=ALL_TIMERS, request_id=row.id)
             return
+        if not before.status.is_open:
+            await self._resume_after_reopen(session, row, before, now=now)
         if before.first_responded_at is None and row.first_responded_at is not None:
             await timers.cancel(session, kinds=TARGET_TIMERS[FIRST_RESPONSE], request_id=row.id)
         await self._pause_or_resume(session, row, now=now)
@@ -213,6 +216,22 @@ class Expectations:
             await self._event(
                 session, row, "clock_resumed", now, paused_seconds=int(paused.total_seconds())
             )
+
+    async def _resume_after_reopen(
+        self, session: AsyncSession, row: Request, before: Before, *, now: dt.datetime
+    ) -> None:
+        """Reopened: the time it sat resolved does not count, and the clock runs again."""
+        if before.resolved_at is not None:
+            stopped = self._elapsed(row, before.resolved_at, now)
+            row.resolution_due = self._calendar_add(row, row.resolution_due, stopped)
+            row.paused_seconds = (row.paused_seconds or 0) + int(stopped.total_seconds())
+        await self._schedule_target(session, row, RESOLUTION, start=now)
+        await self._event(session, row, "clock_resumed", now)
+
+    def _elapsed(self, row: Request, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        level = self._level(row)
+        atc = level.around_the_clock if level else False
+        return self._catalogue.calendar.elapsed(start, end, around_the_clock=atc)
 
     async def _settle_pause(
         self, session: AsyncSession, row: Request, *, now: dt.datetime

@@ -9,16 +9,14 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.summary import Change, RequestSummary
-from bot.domain.transitions import Action
 from bot.views.card_thread import card_thread_entry
 from bot.views.partner_dm import partner_acknowledgement
-from bot.views.partner_thread import partner_change_message, partner_withdrawn_message
+from bot.views.partner_thread import partner_change_message
 from bot.views.triage_card import triage_card
 from storage import outbox
 
 Rendered = tuple[list[Block], str]
 CARD = "card"
-CARD_UPDATE = "card_update"
 PARTNER_THREAD = "partner_thread"
 
 
@@ -72,14 +70,17 @@ async def request_opened(
     )
 
 
-async def request_changed(session: AsyncSession, *, change: Change, now: dt.datetime) -> None:
-    """Queue the card's update, its thread entry and, if partner-visible, the partner's reply."""
+async def request_changed(
+    session: AsyncSession, *, change: Change, now: dt.datetime, partner: Rendered | None = None
+) -> None:
+    """Queue the card's update, its thread entry and, if partner-visible, the partner's reply.
+
+    `partner` replaces the usual partner message (the closing steps have their own).
+    """
     request = change.request
     await card_refresh(session, request=request, now=now)
     await card_thread_reply(session, request=request, rendered=card_thread_entry(change), now=now)
-    if change.action == Action.WITHDRAW:
-        partner: Rendered | None = partner_withdrawn_message(request)
-    else:
+    if partner is None:
         partner = partner_change_message(change)
     if partner is not None:
         await partner_thread_reply(session, request=request, rendered=partner, now=now)
@@ -106,6 +107,7 @@ async def card_thread_reply(
     rendered: Rendered,
     now: dt.datetime,
     dedupe_key: str | None = None,
+    own_role: str | None = None,
 ) -> None:
     """A reply in the card's thread, sent once the card itself has its ts."""
     await _under(
@@ -116,11 +118,17 @@ async def card_thread_reply(
         rendered=rendered,
         now=now,
         dedupe_key=dedupe_key,
+        own_role=own_role,
     )
 
 
 async def partner_thread_reply(
-    session: AsyncSession, *, request: RequestSummary, rendered: Rendered, now: dt.datetime
+    session: AsyncSession,
+    *,
+    request: RequestSummary,
+    rendered: Rendered,
+    now: dt.datetime,
+    own_role: str | None = None,
 ) -> None:
     """A reply in the thread of the partner's confirmation DM: each request is one conversation."""
     await _under(
@@ -130,6 +138,54 @@ async def partner_thread_reply(
         channel=request.partner_id,
         rendered=rendered,
         now=now,
+        own_role=own_role,
+    )
+
+
+async def update_posted(
+    session: AsyncSession,
+    *,
+    request: RequestSummary,
+    role: str,
+    channel: str,
+    rendered: Rendered,
+    now: dt.datetime,
+) -> None:
+    """Re-render in place a message posted earlier with `role` (a poll, feedback, an alert)."""
+    await _under(
+        session,
+        request=request,
+        role=role,
+        channel=channel,
+        rendered=rendered,
+        now=now,
+        method="chat.update",
+        parent_field="ts",
+        ordering_key=f"req:{request.id}:{role}",
+    )
+
+
+async def post_to_channel(
+    session: AsyncSession,
+    *,
+    request: RequestSummary,
+    channel: str,
+    rendered: Rendered,
+    now: dt.datetime,
+    role: str | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """A new top-level message about a request (kudos, a supervisors' alert)."""
+    blocks, text = rendered
+    await outbox.enqueue(
+        session,
+        now=now,
+        method="chat.postMessage",
+        args=message_args(channel, blocks, text),
+        ordering_key=f"req:{request.id}:{role or channel}",
+        request_id=request.id,
+        role=role,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -144,23 +200,29 @@ async def _under(
     method: str = "chat.postMessage",
     parent_field: str = "thread_ts",
     dedupe_key: str | None = None,
+    own_role: str | None = None,
+    ordering_key: str | None = None,
 ) -> None:
-    """Queue a message tied to the request's card or DM root; nothing if that root never existed."""
+    """Queue a message tied to an earlier message of the request (its card, its DM root…).
+
+    Nothing is queued if that message never existed. Updates supersede unsent older ones.
+    """
     root = await outbox.find_role_message(session, request_id=request.id, role=role)
     if root is None:
         return
     blocks, text = rendered
     is_update = method == "chat.update"
+    default_key = card_key(request) if role == CARD else partner_key(request)
     await outbox.enqueue(
         session,
         now=now,
         method=method,
         args=message_args(channel, blocks, text),
-        ordering_key=card_key(request) if role == CARD else partner_key(request),
+        ordering_key=ordering_key or default_key,
         request_id=request.id,
         parent_id=root,
         parent_field=parent_field,
-        role=CARD_UPDATE if is_update else None,
+        role=f"{role}:update" if is_update else own_role,
         supersede=is_update,
         dedupe_key=dedupe_key,
     )

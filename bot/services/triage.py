@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
+from bot.domain.edit import Edit
 from bot.domain.errors import FieldErrors, InvalidTransition, NotFound
 from bot.domain.model import Priority, RequestStatus, format_number
 from bot.domain.summary import Change, RequestSummary
@@ -21,6 +23,9 @@ from bot.domain.transitions import (
     status_after,
 )
 from bot.services import notices
+
+if TYPE_CHECKING:
+    from bot.services.closing import ClosingDesk
 from bot.services.expectations import Before, Expectations
 from bot.services.queries import summarise
 from bot.services.roles import RoleDirectory
@@ -29,26 +34,24 @@ from storage import history, requests
 from storage.engine import Database
 from storage.models import Request
 
+__all__ = ["Edit", "TriageService", "require_text", "validate_update"]
 TEXT_MAX = 3000
 ALWAYS_VISIBLE = frozenset(
-    {Action.CLAIM, Action.ASSIGN, Action.RESOLVE, Action.REPRIORITISE, Action.MESSAGE_PARTNER}
+    {
+        Action.CLAIM,
+        Action.ASSIGN,
+        Action.RESOLVE,
+        Action.REPRIORITISE,
+        Action.MESSAGE_PARTNER,
+        Action.WITHDRAW,
+        Action.CONFIRM,
+        Action.REOPEN,
+        Action.AUTO_CLOSE,
+    }
 )
 
 
-@dataclass(frozen=True)
-class Edit:
-    """What one action asks to change; fields left None stay as they are."""
-
-    action: Action
-    status: RequestStatus | None = None
-    assignee: str | None = None
-    priority: Priority | None = None
-    partner_message: str = ""
-    internal_note: str = ""
-    next_update_by: dt.datetime | None = None
-
-
-def require_text(block: BlockId, text: str | None, what: str) -> str:
+def require_text(block: str, text: str | None, what: str) -> str:
     """Pre-ack check of a required modal text; returns it stripped."""
     value = (text or "").strip()
     if not value:
@@ -85,6 +88,7 @@ class TriageService:
         clock: Clock,
         roles: RoleDirectory,
         expectations: Expectations,
+        closing: ClosingDesk,
         committed: Callable[[], None],
     ) -> None:
         """Keep what the changes need; `committed` wakes the outbox."""
@@ -93,6 +97,7 @@ class TriageService:
         self._clock = clock
         self._roles = roles
         self._expectations = expectations
+        self._closing = closing
         self._committed = committed
 
     async def authorise(self, number: int, *, actor: str, action: Action) -> RequestSummary:
@@ -125,17 +130,29 @@ class TriageService:
         """Check, change, record and notify in one transaction; raises DomainError on refusal."""
         before = await self._read(number)
         await self._check_permission(edit.action, before, actor)
-        now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await requests.get_for_update(session, number=number)
-            assert row is not None
-            current = RequestStatus(row.status)
-            check_transition(edit.action, current, number)
-            if edit.action is Action.CLAIM and row.assignee_id:
-                raise InvalidTransition(self._claimed_by(row))
-            change = await self._write(session, row, current, actor=actor, edit=edit, now=now)
-            await notices.request_changed(session, change=change, now=now)
+            summary = await self.apply_in(
+                session, number, actor=actor, edit=edit, now=self._clock.now()
+            )
         self._committed()
+        return summary
+
+    async def apply_in(
+        self, session: AsyncSession, number: int, *, actor: str, edit: Edit, now: dt.datetime
+    ) -> RequestSummary:
+        """The change inside a caller's transaction (timers call this; permission is theirs)."""
+        row = await requests.get_for_update(session, number=number)
+        if row is None:
+            raise NotFound(f"There is no request {format_number(number)}.")
+        current = RequestStatus(row.status)
+        check_transition(edit.action, current, number)
+        if edit.action is Action.CLAIM and row.assignee_id:
+            raise InvalidTransition(self._claimed_by(row))
+        self._closing.check(row, edit.action, now)
+        change = await self._write(session, row, current, actor=actor, edit=edit, now=now)
+        partner = await self._closing.after_change(session, change, now)
+        await notices.request_changed(session, change=change, now=now, partner=partner)
+        await self._closing.after_notices(session, change, now)
         return change.request
 
     async def _write(
@@ -149,7 +166,7 @@ class TriageService:
         now: dt.datetime,
     ) -> Change:
         previous = (current, Priority(row.priority), row.assignee_id)
-        before = Before(current, row.next_update_due, row.first_responded_at)
+        before = Before(current, row.next_update_due, row.first_responded_at, row.resolved_at)
         new_status = status_after(edit.action, current, edit.status)
         visible = self._partner_visible(edit, current, new_status)
         if edit.action is Action.UPDATE and not visible and not edit.internal_note:
@@ -199,13 +216,15 @@ class TriageService:
             values["priority"] = edit.priority.value
         if new_status is RequestStatus.RESOLVED:
             values["resolved_at"] = now
-        if new_status is RequestStatus.WITHDRAWN:
+        if new_status in (RequestStatus.WITHDRAWN, RequestStatus.CLOSED):
             values["closed_at"] = now
+        if edit.action is Action.REOPEN:
+            values.update(resolved_at=None, closed_at=None)
         if visible and edit.action not in PARTNER_ACTIONS and row.first_responded_at is None:
             values["first_responded_at"] = now
         if not new_status.is_open:
             values["next_update_due"] = None
-        elif visible and edit.action not in PARTNER_ACTIONS:
+        elif visible and (edit.action not in PARTNER_ACTIONS or edit.action is Action.REOPEN):
             values["next_update_due"] = edit.next_update_by or self._next_update(
                 row, edit.priority or Priority(row.priority), now
             )
@@ -252,7 +271,7 @@ class TriageService:
 
     @staticmethod
     def _partner_visible(edit: Edit, current: RequestStatus, new: RequestStatus) -> bool:
-        if edit.action in ALWAYS_VISIBLE or edit.action is Action.WITHDRAW:
+        if edit.action in ALWAYS_VISIBLE:
             return True
         return edit.action is Action.UPDATE and (new is not current or bool(edit.partner_message))
 

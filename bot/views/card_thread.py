@@ -38,6 +38,9 @@ def partner_reply_in_card_thread(request: RequestSummary, text: str) -> tuple[li
 
 def _headline(change: Change) -> tuple[str, str]:
     """The one-line summary of a change, and the label for the partner's text under it."""
+    closing = _closing_headline(change)
+    if closing is not None:
+        return closing
     request, actor = change.request, mention(change.actor_id)
     match change.action:
         case Action.CLAIM:
@@ -59,6 +62,23 @@ def _headline(change: Change) -> tuple[str, str]:
             return f"The partner {mention(request.partner_id)} replied:", "*From the partner:*"
         case _:
             return f"{escape(change.action)} by {actor}.", TOLD_LABEL
+
+
+def _closing_headline(change: Change) -> tuple[str, str] | None:
+    """The partner's own closing steps, and the automatic close."""
+    request = change.request
+    partner = mention(request.partner_id)
+    if change.action == Action.CONFIRM:
+        return f"✅ The partner {partner} confirmed it is fixed.", TOLD_LABEL
+    if change.action == Action.AUTO_CLOSE:
+        return "☑️ *Closed*: the partner did not answer in time.", TOLD_LABEL
+    if change.action == Action.REOPEN:
+        who = mention(request.assignee_id) if request.assignee_id else "It needs a technician."
+        return (
+            f"🔁 *Reopened* by the partner {partner}: still broken. {who}",
+            "*What is still wrong:*",
+        )
+    return None
 
 
 def _assigned(change: Change) -> str:

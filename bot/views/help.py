@@ -31,6 +31,9 @@ def help_entries(command: str) -> Sequence[HelpEntry]:
         HelpEntry(f"{command} status REQ-42", "where one request stands, with its recent history"),
         HelpEntry(f"{command} services", "the services we support and their published times"),
         HelpEntry(f"{command} queue", "technicians: unclaimed requests, then the ones you hold"),
+        HelpEntry(f"{command} outages", "current outages and upcoming maintenance"),
+        HelpEntry(f"{command} outage", "technicians: declare an outage or degradation"),
+        HelpEntry(f"{command} maintenance", "technicians: schedule maintenance on a service"),
         HelpEntry(f"{command} help", "this message"),
     )
 

@@ -65,3 +65,78 @@ class ActionId(StrEnum):
     PRIORITY = "priority_select"
     REASON = "reason_input"
     MESSAGE = "message_input"
+
+
+class OutageCallbackId(StrEnum):
+    """Callback ids of the outage and maintenance modals."""
+
+    DECLARE = "outage_declare"
+    MAINTENANCE = "outage_maintenance"
+    UPDATE = "outage_update_modal"
+    RESOLVE = "outage_resolve_modal"
+
+
+class OutageBlockId(StrEnum):
+    """Block ids of the outage and maintenance modals and the request form's banner."""
+
+    KIND = "outage_kind"
+    SUMMARY = "outage_summary"
+    WORKAROUND = "outage_workaround"
+    NEXT_UPDATE = "outage_next_update"
+    STARTS_AT = "outage_starts_at"
+    ENDS_AT = "outage_ends_at"
+    MESSAGE = "outage_message"
+    RESOLUTION = "outage_resolution"
+    BANNER = "outage_banner"  # one per outage: outage_banner:3
+
+
+class OutageActionId(StrEnum):
+    """Outage buttons and the elements of the outage modals."""
+
+    FOLLOW = "outage_follow"
+    UPDATE = "outage_update"
+    RESOLVE = "outage_resolve"
+    RESOLVE_LINKED = "outage_resolve_linked"
+    KIND = "outage_kind_radio"
+    SUMMARY = "outage_summary_input"
+    WORKAROUND = "outage_workaround_input"
+    NEXT_UPDATE = "outage_next_update_datetime"
+    STARTS_AT = "outage_starts_at_datetime"
+    ENDS_AT = "outage_ends_at_datetime"
+    MESSAGE = "outage_message_input"
+    RESOLUTION = "outage_resolution_input"
+
+
+class ClosingCallbackId(StrEnum):
+    """Callback ids of the modals that close the loop with the partner."""
+
+    REOPEN = "request_reopen"
+    COMMENT = "poll_comment"
+    FOLLOW_UP = "follow_up_message"
+
+
+class ClosingBlockId(StrEnum):
+    """Block ids of those modals."""
+
+    REASON = "reopen_reason"
+    COMMENT = "poll_comment"
+    MESSAGE = "follow_up_message"
+
+
+class ClosingActionId(StrEnum):
+    """Buttons on the resolution message, the poll and the supervisors' alert."""
+
+    CONFIRM_FIXED = "req_confirm_fixed"
+    STILL_BROKEN = "req_still_broken"
+    REOPEN = "req_reopen"
+    RATE = "poll_rate"  # value "<poll id>:<1..5>"
+    INFORMED = "poll_informed"  # value "<poll id>:yes|partly|no"
+    TRUST = "poll_trust"  # value "<poll id>:<1..5>"
+    COMMENT = "poll_comment_open"  # value "<poll id>"
+    OPT_OUT = "poll_opt_out"  # value "<poll id>"
+    TAKE_FOLLOW_UP = "follow_up_take"  # value "<follow-up id>"
+    WRITE_FOLLOW_UP = "follow_up_write"  # value "<follow-up id>"
+    FINISH_FOLLOW_UP = "follow_up_done"  # value "<follow-up id>"
+    REASON = "reopen_reason_input"
+    COMMENT_INPUT = "poll_comment_input"
+    MESSAGE = "follow_up_message_input"

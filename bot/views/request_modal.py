@@ -20,7 +20,9 @@ from slack_sdk.models.views import View
 
 from bot.catalogue import Service
 from bot.domain.model import Impact
+from bot.domain.outage import OutageBanner
 from bot.views.ids import ActionId, BlockId, CallbackId
+from bot.views.outages import outage_banner_blocks
 from bot.views.text import md, plain, truncate
 
 SUMMARY_MAX = 150
@@ -37,9 +39,12 @@ class RequestPrefill:
     source_link: str = ""
 
 
-def request_modal(services: Sequence[Service], prefill: RequestPrefill) -> View:
-    """New-request modal: service, one-line summary, details, mission impact, needed-by."""
+def request_modal(
+    services: Sequence[Service], prefill: RequestPrefill, outages: Sequence[OutageBanner] = ()
+) -> View:
+    """New-request modal: known outages first, then service, summary, details, impact, date."""
     blocks: list[Block] = [
+        *outage_banner_blocks(outages),
         ContextBlock(
             elements=[
                 md(

@@ -1,0 +1,22 @@
+"""What one action on a request asks to change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.domain.model import Priority, RequestStatus
+from bot.domain.transitions import Action
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What one action asks to change; fields left None stay as they are."""
+
+    action: Action
+    status: RequestStatus | None = None
+    assignee: str | None = None
+    priority: Priority | None = None
+    partner_message: str = ""
+    internal_note: str = ""
+    next_update_by: dt.datetime | None = None

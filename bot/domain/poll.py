@@ -1,0 +1,62 @@
+"""Polls and follow-ups as the views see them: the facts of a request and the answers given."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.summary import RequestSummary
+
+
+class KeptInformed(StrEnum):
+    """The answer to "Were you kept informed?"."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+    @property
+    def label(self) -> str:
+        """Text on the button."""
+        return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What happened, put in front of the partner before they rate it."""
+
+    request: RequestSummary
+    first_response_at: dt.datetime | None
+    first_response_met: bool | None  # None when there was no first response
+    resolved_at: dt.datetime | None
+    resolution_met: bool | None
+    updates_received: int
+    promises_lapsed: int
+    reopened: int
+
+
+@dataclass(frozen=True)
+class PollView:
+    """One poll and its answers so far."""
+
+    id: int
+    facts: RequestFacts
+    rating: int | None
+    informed: KeptInformed | None
+    trust: int | None
+    comment: str
+    expires_at: dt.datetime
+    closed: bool
+    trust_statement: str  # empty when the A-11 statement is switched off
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    """A low score or "not kept informed" that a supervisor owns until it is done."""
+
+    id: int
+    poll: PollView
+    owner_id: str | None
+    due_at: dt.datetime
+    done_at: dt.datetime | None
