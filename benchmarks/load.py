@@ -45,6 +45,7 @@ Kind = Literal["command", "submission"]
 KINDS: tuple[Kind, ...] = ("command", "submission")
 APPS: tuple[AppKind, ...] = ("bare", "liaison")
 GENERATOR_CORE = 0
+GENERATOR_SATURATED = 0.85  # above this the load generator (with Slack) may be the bottleneck
 LATE_MS = 3000.0  # Slack gives up on an ack after three seconds
 POLL_SECONDS = 0.01  # how often completed work is counted
 STALL_SECONDS = 30.0  # give up waiting for work that makes no progress for this long
@@ -93,6 +94,7 @@ class Measurement:
     max_ms: float
     ack_failures: int
     server_cpu_seconds: float  # from the first request until the work it caused was done
+    loop_cpu_seconds: float  # the part of it spent in the event loop's thread
     work_seconds: float  # the same window's wall time
     generator_cpu_seconds: float  # the load generator (and simulator) during the ack window
     stored_seconds: float | None = None  # submissions: until the last row was stored
@@ -233,6 +235,7 @@ async def run_one(
     if liaison and kind == "submission":
         watcher = asyncio.create_task(watch_store(bench.store, mark, requests, watch))
     cpu_before, generator_before = server.cpu_seconds(), own_cpu_seconds()
+    loop_before = server.main_thread_cpu_seconds()
     shot = await fire(bench.session, server.url, requests, concurrency, body_for)
     generator_cpu = own_cpu_seconds() - generator_before
     done_at, opened = shot.end, 0
@@ -243,6 +246,7 @@ async def run_one(
     elif liaison:
         done_at, opened, failed = await wait_views_opened(bench.sim, requests)
     server_cpu = server.cpu_seconds() - cpu_before
+    loop_cpu = server.main_thread_cpu_seconds() - loop_before
     await asyncio.sleep(SETTLE_SECONDS)
     ordered = sorted(shot.latencies_ms)
     return Measurement(
@@ -257,6 +261,7 @@ async def run_one(
         max_ms=ordered[-1],
         ack_failures=shot.failures(),
         server_cpu_seconds=server_cpu,
+        loop_cpu_seconds=loop_cpu,
         work_seconds=done_at - shot.start,
         generator_cpu_seconds=generator_cpu,
         stored_seconds=None if watch.stored_at is None else watch.stored_at - shot.start,
@@ -280,7 +285,7 @@ class Row:
     kind: str
     concurrency: int
     requests: int
-    throughput: float
+    throughput: float | None  # None: the work of some round never finished
     p50_ms: float | None
     p99_ms: float | None
     cpu_ms: float
@@ -288,9 +293,6 @@ class Row:
     generator_busy: float
     ratio: float | None
     failures: int
-
-
-ROW_KINDS = ("command", "submission", "submission-completed", "submission-sent")
 
 
 def _throughput(m: Measurement, row_kind: str) -> float | None:
@@ -307,12 +309,17 @@ def _throughput(m: Measurement, row_kind: str) -> float | None:
 def _failures(m: Measurement, row_kind: str) -> int:
     """Failed acks; for completed work, rows or messages missing at the end."""
     if row_kind == "submission-completed":
-        return m.requests - m.stored
+        return m.requests - m.stored + max(0, 2 * m.stored - m.queued)
     if row_kind == "submission-sent":
         return 2 * m.requests - m.sent
     if m.app == "liaison" and row_kind == "command":
         return m.ack_failures + (m.requests - m.views_opened)
     return m.ack_failures
+
+
+def _median_or_none(values: Sequence[float | None]) -> float | None:
+    """The median, or None when any value is missing (a round whose work never finished)."""
+    return None if any(v is None for v in values) else _median(values)
 
 
 def _median(values: Sequence[float | None]) -> float | None:
@@ -358,13 +365,13 @@ def _row(
         kind=row_kind,
         concurrency=concurrency,
         requests=group[0].requests,
-        throughput=_median([_throughput(m, row_kind) for m in group]) or 0.0,
+        throughput=_median_or_none([_throughput(m, row_kind) for m in group]),
         p50_ms=_median([m.p50_ms for m in group]) if acks else None,
         p99_ms=_median([m.p99_ms for m in group]) if acks else None,
         cpu_ms=_median([m.server_cpu_seconds * 1000 / m.requests for m in group]) or 0.0,
         server_busy=_median([m.server_cpu_seconds / m.work_seconds for m in group]) or 0.0,
         generator_busy=_median([m.generator_cpu_seconds / m.ack_seconds for m in group]) or 0.0,
-        ratio=_median(ratios),
+        ratio=_median_or_none(ratios),
         failures=sum(_failures(m, row_kind) for m in group),
     )
 
@@ -400,7 +407,8 @@ def format_table(rows: Sequence[Row]) -> str:
             _fmt(r.p99_ms, ".1f"),
             _fmt(r.cpu_ms, ".2f"),
             _fmt(r.server_busy * 100, ".0f"),
-            _fmt(r.generator_busy * 100, ".0f"),
+            _fmt(r.generator_busy * 100, ".0f")
+            + ("!" if r.generator_busy > GENERATOR_SATURATED else ""),
             _fmt(r.ratio, ".2f"),
             str(r.failures),
         )
@@ -423,6 +431,11 @@ def format_table(rows: Sequence[Row]) -> str:
             out.append("")
         previous = group
         out.append(render(cells))
+    if any(r.generator_busy > GENERATOR_SATURATED for r in rows):
+        out.append(
+            f"! load generator above {GENERATOR_SATURATED:.0%} of its core: that row's"
+            " throughput is a lower bound (Slack's simulator shares the generator's core)"
+        )
     return "\n".join(out)
 
 
@@ -458,7 +471,7 @@ def verdicts(rows: Sequence[Row]) -> list[str]:
         if r.app == "liaison" and r.kind == "submission-completed":
             out.append(
                 f"  completed/bare at c={r.concurrency}: {_fmt(r.ratio, '.2f')}"
-                f" ({r.throughput:.0f} req/s)"
+                f" ({_fmt(r.throughput, '.0f')} req/s)"
             )
     return out
 
@@ -471,6 +484,7 @@ class Options:
     """Command-line options."""
 
     requests: int
+    serial_requests: int
     concurrency: tuple[int, ...]
     rounds: int
     warmup: int
@@ -478,11 +492,21 @@ class Options:
     json_file: Path | None
     profile_file: Path | None
 
+    def requests_at(self, concurrency: int) -> int:
+        """Return how many requests to send at one concurrency level."""
+        return self.serial_requests if concurrency == 1 else self.requests
+
 
 def parse_args(argv: Sequence[str] | None) -> Options:
     """Read the command line."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__)
     parser.add_argument("--requests", type=int, default=2000, help="requests per level")
+    parser.add_argument(
+        "--serial-requests",
+        type=int,
+        default=200,
+        help="requests at concurrency 1, which is latency-bound (0: same as --requests)",
+    )
     parser.add_argument("--concurrency", default="1,16,64", help="comma-separated levels")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
     parser.add_argument("--warmup", type=int, default=200, help="warm-up requests per kind")
@@ -496,10 +520,13 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     args = parser.parse_args(argv)
     levels = tuple(int(x) for x in str(args.concurrency).split(",") if x.strip())
-    if args.requests < 1 or args.rounds < 1 or not levels or min(levels) < 1:
-        parser.error("--requests, --rounds and every concurrency must be at least 1")
+    if args.requests < 1 or args.serial_requests < 0 or args.rounds < 1:
+        parser.error("--requests and --rounds must be at least 1, --serial-requests at least 0")
+    if not levels or min(levels) < 1:
+        parser.error("every concurrency level must be at least 1")
     return Options(
         requests=args.requests,
+        serial_requests=args.serial_requests or args.requests,
         concurrency=levels,
         rounds=args.rounds,
         warmup=max(0, args.warmup),
@@ -532,6 +559,7 @@ async def run(options: Options, workdir: Path) -> list[Measurement]:
     try:
         for server in servers.values():
             server.start()
+            print(f"{server.spec.app} server: pid {server.pid}, {server.url}", file=sys.stderr)
         templates = await capture_templates(sim, servers["bare"].url)
         bench = Bench(sim, servers, session, templates, Store(database))
         return await _rounds(bench, options)
@@ -553,7 +581,8 @@ async def _rounds(bench: Bench, options: Options) -> list[Measurement]:
         for kind in KINDS:
             for concurrency in options.concurrency:
                 for app in APPS:
-                    m = await run_one(bench, app, kind, concurrency, options.requests, round_no)
+                    requests = options.requests_at(concurrency)
+                    m = await run_one(bench, app, kind, concurrency, requests, round_no)
                     results.append(m)
                     print(_progress(m), file=sys.stderr)
     bench.store.close()
@@ -565,6 +594,7 @@ def _progress(m: Measurement) -> str:
         f"round {m.round} {m.app:7} {m.kind:10} c={m.concurrency:<3} "
         f"{m.requests / m.ack_seconds:7.0f} acks/s p99 {m.p99_ms:7.1f} ms "
         f"cpu {m.server_cpu_seconds * 1000 / m.requests:5.2f} ms/req"
+        f" (loop {m.loop_cpu_seconds * 1000 / m.requests:5.2f})"
     )
     if m.stored_seconds:
         line += f" stored {m.requests / m.stored_seconds:5.0f}/s"
@@ -606,7 +636,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     rows = build_rows(measurements)
     print(
-        f"Liaison load benchmark: {options.requests} requests per level, concurrency "
+        f"Liaison load benchmark: {options.requests} requests per level "
+        f"({options.serial_requests} at concurrency 1), concurrency "
         f"{','.join(map(str, options.concurrency))}, {options.rounds} interleaved rounds "
         f"(bare, Liaison), medians; {elapsed:.0f} s"
     )

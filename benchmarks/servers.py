@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
+import logging
 import multiprocessing
 import os
 import signal
@@ -64,14 +65,22 @@ class ServerProcess:
     def start(self) -> None:
         """Start the process and wait until it is listening."""
         self._process.start()
-        if not self._conn.poll(START_TIMEOUT):
+        try:
+            if not self._conn.poll(START_TIMEOUT):
+                raise EOFError
+            self.port = int(self._conn.recv())
+        except EOFError:
             self.stop()
-            raise RuntimeError(f"{self.spec.app} server did not start; see {self.spec.log_file}")
-        self.port = int(self._conn.recv())
+            tail = _tail(self.spec.log_file)
+            raise RuntimeError(f"the {self.spec.app} server did not start:\n{tail}") from None
 
     def cpu_seconds(self) -> float:
         """Return user + system CPU seconds used so far by the process (all threads)."""
         return process_cpu_seconds(self.pid)
+
+    def main_thread_cpu_seconds(self) -> float:
+        """Return the CPU seconds of the event loop's thread alone (the rest is worker threads)."""
+        return process_cpu_seconds(self.pid, task=self.pid)
 
     def stop(self) -> None:
         """Ask the server to shut down cleanly (SIGTERM to its pid); kill it if it hangs."""
@@ -83,9 +92,17 @@ class ServerProcess:
             self._process.join(5)
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """Return utime + stime of `pid` from /proc (every thread, in clock ticks)."""
-    text = Path(f"/proc/{pid}/stat").read_text()
+def _tail(path: Path, lines: int = 25) -> str:
+    """Return the last lines of a log file (or a note that there is none)."""
+    if not path.exists():
+        return f"(no log at {path})"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def process_cpu_seconds(pid: int, *, task: int | None = None) -> float:
+    """Return utime + stime of `pid` (every thread) or of one of its threads, from /proc."""
+    path = f"/proc/{pid}/stat" if task is None else f"/proc/{pid}/task/{task}/stat"
+    text = Path(path).read_text()
     fields = text[text.rindex(")") + 2 :].split()
     ticks = int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
@@ -108,6 +125,9 @@ def serve(spec: ServerSpec, ready: Connection) -> None:
         profiler = cProfile.Profile() if spec.profile_file else None
         try:
             asyncio.run(_serve(spec, ready, profiler))
+        except Exception:
+            logging.getLogger(__name__).exception("the %s server failed", spec.app)
+            raise
         finally:
             if profiler is not None and spec.profile_file is not None:
                 profiler.dump_stats(spec.profile_file)
