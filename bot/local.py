@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.clock import ManualClock
 from bot.runtime import Runtime, build_runtime
@@ -58,6 +58,7 @@ class LocalLiaison:
     mode: Literal["http", "socket"] = "http"
     catalogue_file: Path = EXAMPLE_CATALOGUE
     workspace: Workspace = field(default_factory=Workspace)
+    overrides: dict[str, Any] = field(default_factory=dict)
     slack: SlackSimulator = field(init=False)
     runtime: Runtime = field(init=False)
     server: LiaisonServer = field(init=False)
@@ -87,6 +88,7 @@ class LocalLiaison:
             supervisors=",".join(self.workspace.ids("supervisor")),
             supervisor_channel=self.workspace.supervisor_channel,
             announcements_channel=self.workspace.announcements_channel,
+            **self.overrides,
         )
 
     async def _start_liaison(self) -> None:

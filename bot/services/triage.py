@@ -105,6 +105,7 @@ class TriageService:
         row = await self._read(number)
         await self._check_permission(action, row, actor)
         check_transition(action, RequestStatus(row.status), number)
+        self._closing.check(row, action, self._clock.now())
         return self._summary(row)
 
     async def card_channel(self, number: int) -> str | None:
