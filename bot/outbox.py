@@ -50,6 +50,18 @@ class SendOutcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class _Result:
+    """What one send came to, recorded later with the rest of its pass."""
+
+    message: store.ClaimedMessage
+    kind: str  # sent | retry | failed
+    channel: str | None = None
+    ts: str | None = None
+    at: dt.datetime | None = None
+    error: str | None = None
+
+
 @dataclass
 class DispatcherConfig:
     """Tunables with production defaults; tests shrink nothing, they move the clock."""
@@ -110,11 +122,13 @@ class OutboxDispatcher:
                 )
             limit = asyncio.Semaphore(self._config.concurrency)
 
-            async def send_one(message: store.ClaimedMessage) -> None:
+            async def send_one(message: store.ClaimedMessage) -> _Result:
                 async with limit:
-                    await self._send(message)
+                    return await self._send(message)
 
-            await asyncio.gather(*(send_one(m) for m in claimed))
+            results = await asyncio.gather(*(send_one(m) for m in claimed))
+            if results:
+                await self._record(list(results))
             return len(claimed)
 
     async def drain(self, *, max_passes: int = 10_000) -> int:
@@ -139,57 +153,83 @@ class OutboxDispatcher:
         async with self._db.reading() as session:
             return await store.next_due_at(session)
 
-    async def _send(self, message: store.ClaimedMessage) -> None:
+    async def _send(self, message: store.ClaimedMessage) -> _Result:
+        """One Slack call; what to record is decided here and written with the pass's others."""
         try:
             response = await self._client.api_call(message.method, json=message.args)
         except SlackApiError as exc:
-            await self._on_slack_error(message, exc)
-            return
+            return self._on_slack_error(message, exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            await self._retry(message, delay=self._backoff(message.attempts), error=repr(exc))
-            return
+            return self._retry(message, delay=self._backoff(message.attempts), error=repr(exc))
         data = response.data if isinstance(response.data, dict) else {}
         channel = data.get("channel") or message.args.get("channel")
-        ts = data.get("ts") or data.get("message_ts")
-        async with self._db.transaction() as session:
-            await store.mark_sent(
-                session, message_id=message.id, now=self._clock.now(), channel=channel, ts=ts
-            )
-        self._report(SendOutcome(message.id, message.method, "sent"))
+        return _Result(
+            message, "sent", channel=channel, ts=data.get("ts") or data.get("message_ts")
+        )
 
-    async def _on_slack_error(self, message: store.ClaimedMessage, exc: SlackApiError) -> None:
+    async def _record(self, results: list[_Result]) -> None:
+        """Write a whole pass's outcomes in one transaction: one writer turn, not one each."""
+        now = self._clock.now()
+        failed: dict[int, int] = {}
+        async with self._db.transaction() as session:
+            for result in results:
+                message = result.message
+                if result.kind == "sent":
+                    await store.mark_sent(
+                        session,
+                        message_id=message.id,
+                        now=now,
+                        channel=result.channel,
+                        ts=result.ts,
+                    )
+                elif result.kind == "retry":
+                    assert result.at is not None
+                    await store.reschedule(
+                        session, message_id=message.id, at=result.at, error=result.error or ""
+                    )
+                else:
+                    dropped = await store.mark_failed(
+                        session, message_id=message.id, error=result.error or ""
+                    )
+                    failed[message.id] = len(dropped) - 1
+        for result in results:
+            self._log(result, failed.get(result.message.id, 0))
+            self._report(
+                SendOutcome(result.message.id, result.message.method, result.kind, result.error)
+            )
+
+    def _on_slack_error(self, message: store.ClaimedMessage, exc: SlackApiError) -> _Result:
         status = exc.response.status_code
         error = str(exc.response.get("error") or f"http_{status}")
         if status == 429:
             retry_after = _retry_after_seconds(exc.response.headers)
             until = self._clock.now() + dt.timedelta(seconds=retry_after)
             self._blocked_until[message.method] = until
-            logger.warning("slack rate limit method=%s retry_after=%s", message.method, retry_after)
-            await self._retry(message, delay=retry_after, error=error)
-        elif status >= 500 or error in TRANSIENT_ERRORS:
-            if error in ("invalid_auth", "not_authed", "token_revoked", "account_inactive"):
-                logger.error(
-                    "slack refused the bot token (%s); messages are kept until fixed", error
-                )
-            await self._retry(message, delay=self._backoff(message.attempts), error=error)
-        else:
-            async with self._db.transaction() as session:
-                failed = await store.mark_failed(session, message_id=message.id, error=error)
+            return self._retry(message, delay=retry_after, error=error)
+        if status >= 500 or error in TRANSIENT_ERRORS:
+            return self._retry(message, delay=self._backoff(message.attempts), error=error)
+        return _Result(message, "failed", error=error)
+
+    def _retry(self, message: store.ClaimedMessage, *, delay: float, error: str) -> _Result:
+        at = self._clock.now() + dt.timedelta(seconds=delay)
+        return _Result(message, "retry", at=at, error=error)
+
+    @staticmethod
+    def _log(result: _Result, dropped: int) -> None:
+        message = result.message
+        if result.kind == "failed":
             logger.error(
                 "outbox message failed permanently id=%s method=%s channel=%s error=%s dropped=%s",
                 message.id,
                 message.method,
                 message.args.get("channel"),
-                error,
-                len(failed) - 1,
+                result.error,
+                dropped,
             )
-            self._report(SendOutcome(message.id, message.method, "failed", error))
-
-    async def _retry(self, message: store.ClaimedMessage, *, delay: float, error: str) -> None:
-        at = self._clock.now() + dt.timedelta(seconds=delay)
-        async with self._db.transaction() as session:
-            await store.reschedule(session, message_id=message.id, at=at, error=error)
-        self._report(SendOutcome(message.id, message.method, "retry", error))
+        elif result.error == "ratelimited":
+            logger.warning("slack rate limit method=%s retry_at=%s", message.method, result.at)
+        elif result.error in ("invalid_auth", "not_authed", "token_revoked", "account_inactive"):
+            logger.error("slack refused the bot token (%s); messages are kept", result.error)
 
     def _backoff(self, attempts: int) -> float:
         """Exponential backoff with full jitter, capped, so a recovering Slack is not stampeded."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITER_WAIT = 3600.0  # seconds a transaction may wait for SQLite's single writer connection
 
 
 def is_sqlite(url: str) -> bool:
@@ -60,7 +61,9 @@ def create_engine(url: str, *, writer: bool = False, foreign_keys: bool = True) 
         return create_async_engine(url, pool_pre_ping=True)
     ensure_sqlite_directory(url)
     if writer:
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        # Writers queue for the one connection rather than fail: under a burst a filing waits
+        # (its ack already went out) instead of being lost to a pool timeout.
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=WRITER_WAIT)
         _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE", foreign_keys=foreign_keys)
     else:
         engine = create_async_engine(url, pool_size=8, max_overflow=8)
