@@ -80,3 +80,13 @@ def test_cli_names_the_missing_setting_and_exits_2(tmp_path: Path) -> None:
     assert "SLACK_BOT_TOKEN: required but not set" in result.stderr
     assert "TRIAGE_CHANNEL: required but not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_setting_is_documented_in_the_example_and_the_readme() -> None:
+    from bot.settings import Settings
+
+    example = (ROOT / "config.example.env").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for name in Settings.model_fields:
+        assert f"\n{name.upper()}=" in example, name
+        assert f"`{name.upper()}`" in readme, name
