@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.outage import OutageBanner
 from bot.runtime import Runtime
-from bot.views.request_modal import RequestPrefill, request_modal
+from bot.views.request_modal import RequestPrefill, request_modal_payload
 
 logger = logging.getLogger(__name__)
 # Real seconds the form waits for the list of known outages: the trigger_id dies 3 s after
@@ -30,7 +30,7 @@ async def open_request_modal(
 ) -> None:
     """Open the form, known outages on top; if Slack refuses (trigger expired), say so."""
     banners = await known_outages(runtime, user)
-    view = request_modal(runtime.catalogue.services, prefill, banners)
+    view = request_modal_payload(runtime.catalogue.services, prefill, tuple(banners))
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:

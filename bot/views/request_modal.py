@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -37,6 +39,18 @@ class RequestPrefill:
     summary: str = ""
     details: str = ""
     source_link: str = ""
+
+
+@functools.lru_cache(maxsize=512)
+def request_modal_payload(
+    services: tuple[Service, ...], prefill: RequestPrefill, outages: tuple[OutageBanner, ...] = ()
+) -> dict[str, Any]:
+    """The modal as validated JSON, cached: most forms open empty, and building one costs CPU.
+
+    Callers must not change the returned dict; Slack's client only serialises it.
+    """
+    payload: dict[str, Any] = request_modal(services, prefill, outages).to_dict()
+    return payload
 
 
 def request_modal(
