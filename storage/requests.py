@@ -133,3 +133,12 @@ async def list_assigned(
         .limit(limit)
     )
     return (await session.scalars(query)).all()
+
+
+async def count_by_status_and_priority(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """How many requests are in each (status, priority) pair, in one GROUP BY."""
+    query = select(Request.status, Request.priority, func.count()).group_by(
+        Request.status, Request.priority
+    )
+    rows = await session.execute(query)
+    return {(status, priority): int(count) for status, priority, count in rows.tuples()}
