@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -113,7 +114,9 @@ def _register_poll(app: AsyncApp, runtime: Runtime) -> None:
         (ClosingActionId.TRUST, trust),
         (ClosingActionId.OPT_OUT, opt_out),
     ):
-        app.action(action_id)(runtime.inflight.track(_poll_button(work)))
+        # Scale buttons carry "<action>:<answer>" ids (one row, distinct ids); match both forms.
+        matcher = re.compile(rf"^{re.escape(action_id)}(:[a-z0-9]+)?$")
+        app.action(matcher)(runtime.inflight.track(_poll_button(work)))
 
     _register_comment(app, runtime)
 

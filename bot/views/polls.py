@@ -294,13 +294,14 @@ def _comment(poll: PollView, label: str) -> list[Block]:
 def _choices(
     poll: PollView, action: A, options: list[tuple[str, str]], chosen: str | None
 ) -> list[Block]:
-    """One button per actions block: Slack rejects a block whose buttons share an action_id."""
-    blocks: list[Block] = []
+    """A scale on one row; each button's action_id is suffixed because a block's must differ."""
+    buttons = []
     for value, label in options:
         mark = "✓ " if value == chosen else ""
         choice = button(mark + label, action, f"{poll.id}:{value}", primary=bool(mark))
-        blocks.append(ActionsBlock(elements=[choice]))
-    return blocks
+        choice.action_id = f"{action}:{value}"
+        buttons.append(choice)
+    return [ActionsBlock(elements=buttons)]
 
 
 def _case(poll: PollView, headline: str) -> list[Block]:

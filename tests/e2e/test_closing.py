@@ -34,7 +34,11 @@ async def resolved_request(liaison: LocalLiaison, user: str = PAT, **values: obj
 
 
 def in_thread(liaison: LocalLiaison, action_id: str, user: str = PAT) -> SimMessage:
-    found = [m for m in partner_thread(liaison, user) if action_id in m.action_ids()]
+    found = [
+        m
+        for m in partner_thread(liaison, user)
+        if any(a == action_id or a.startswith(action_id + ":") for a in m.action_ids())
+    ]
     assert found, [m.rendered for m in partner_thread(liaison, user)]
     return found[-1]
 
@@ -59,7 +63,7 @@ def poll_id(message: SimMessage) -> str:
     rate = next(
         b
         for b in message.blocks
-        if b["type"] == "actions" and b["elements"][0]["action_id"] == "poll_rate"
+        if b["type"] == "actions" and b["elements"][0]["action_id"].startswith("poll_rate")
     )
     return str(rate["elements"][0]["value"]).split(":")[0]
 
@@ -131,10 +135,10 @@ async def test_poll_answers_are_recorded_changed_shown_and_expire(liaison: Local
     await click(liaison, PAT, in_thread(liaison, "req_confirm_fixed"), "req_confirm_fixed")
     poll = in_thread(liaison, "poll_rate")
     pid = poll_id(poll)
-    await click(liaison, PAT, poll, "poll_rate", f"{pid}:4")
-    await click(liaison, PAT, poll, "poll_rate", f"{pid}:4")  # the same answer twice: once
-    await click(liaison, PAT, poll, "poll_informed", f"{pid}:yes")
-    await click(liaison, PAT, poll, "poll_rate", f"{pid}:5")
+    await click(liaison, PAT, poll, "poll_rate:4", f"{pid}:4")
+    await click(liaison, PAT, poll, "poll_rate:4", f"{pid}:4")  # the same answer twice: once
+    await click(liaison, PAT, poll, "poll_informed:yes", f"{pid}:yes")
+    await click(liaison, PAT, poll, "poll_rate:5", f"{pid}:5")
     assert (await kinds(liaison)).count("poll_answer") == 3
     [feedback] = [m for m in card_thread(liaison) if "of 5" in m.rendered]
     assert "5 of 5" in feedback.rendered and "Kept informed: *Yes*" in feedback.rendered
@@ -151,7 +155,7 @@ async def test_someone_else_cannot_answer_a_partners_poll(liaison: LocalLiaison)
     await resolved_request(liaison)
     await click(liaison, PAT, in_thread(liaison, "req_confirm_fixed"), "req_confirm_fixed")
     poll = in_thread(liaison, "poll_rate")
-    await click(liaison, JORDAN, poll, "poll_rate", f"{poll_id(poll)}:1")
+    await click(liaison, JORDAN, poll, "poll_rate:1", f"{poll_id(poll)}:1")
     assert any("someone else" in t for t in refusals(liaison, JORDAN))
     assert "poll_answer" not in await kinds(liaison)
     assert liaison.slack.messages(liaison.workspace.supervisor_channel) == []
@@ -161,7 +165,7 @@ async def test_a_low_score_reaches_a_supervisor_who_follows_up(liaison: LocalLia
     await resolved_request(liaison)
     await click(liaison, PAT, in_thread(liaison, "req_confirm_fixed"), "req_confirm_fixed")
     poll = in_thread(liaison, "poll_rate")
-    await click(liaison, PAT, poll, "poll_rate", f"{poll_id(poll)}:1")
+    await click(liaison, PAT, poll, "poll_rate:1", f"{poll_id(poll)}:1")
     [alert] = liaison.slack.messages(liaison.workspace.supervisor_channel)
     assert "REQ-1" in alert.rendered and "apolog" in alert.rendered.lower()
     assert "follow_up_take" in alert.action_ids()
@@ -189,7 +193,7 @@ async def test_kudos_for_a_high_score_with_a_comment(liaison: LocalLiaison) -> N
     await resolved_request(liaison)
     await click(liaison, PAT, in_thread(liaison, "req_confirm_fixed"), "req_confirm_fixed")
     poll = in_thread(liaison, "poll_rate")
-    await click(liaison, PAT, poll, "poll_rate", f"{poll_id(poll)}:5")
+    await click(liaison, PAT, poll, "poll_rate:5", f"{poll_id(poll)}:5")
     await click(liaison, PAT, poll, "poll_comment_open", poll_id(poll))
     await liaison.slack.wait_for_view(PAT)
     await liaison.slack.submit_view(PAT, {"poll_comment": "Sam was quick & kind <!channel>"})

@@ -178,7 +178,7 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def by_action(blocks: list[dict[str, Any]], action: ClosingActionId) -> list[dict[str, Any]]:
-    return [b for b in buttons(blocks) if b["action_id"] == action]
+    return [b for b in buttons(blocks) if b["action_id"].split(":")[0] == action]
 
 
 def out(built: tuple[list[Block], str]) -> str:
