@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.catalogue import CatalogueError, load_catalogue
+from bot.export import add_export_arguments, run_export
 from bot.logging import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.migrate import upgrade_to_head
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         revision = asyncio.run(upgrade_to_head(settings.database_url))
         print(f"database is at revision {revision}")  # noqa: T201
         return 0
+    if args.command == "export":
+        return asyncio.run(run_export(settings, args))
     asyncio.run(_run(settings))
     return 0
 
@@ -60,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="migrate the database and serve Slack")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check-config", help="validate settings and the catalogue, then exit")
+    add_export_arguments(commands)
     return parser
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable
 
 _TOKEN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+_REQUEST = re.compile(r"\brequest=(REQ-\d+)\b")
 REDACTED = "[redacted]"
 
 
@@ -39,16 +40,20 @@ class RedactingFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line for log pipelines."""
+    """One JSON object per line for log pipelines; `request=REQ-42` also becomes a field."""
 
     def format(self, record: logging.LogRecord) -> str:
         """Serialise the essentials of a record."""
+        message = record.getMessage()
         data = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": message,
         }
+        request = _REQUEST.search(message)
+        if request:
+            data["request"] = request[1]
         if record.exc_text:
             data["exception"] = record.exc_text
         return json.dumps(data, ensure_ascii=False)

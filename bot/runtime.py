@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import Clock, SystemClock
 from bot.inflight import InFlight
+from bot.metrics import Metrics
 from bot.outbox import DispatcherConfig, OutboxDispatcher
 from bot.scheduler import Scheduler
 from bot.services.closing import ClosingDesk, ClosingPolicy
@@ -45,6 +46,7 @@ class Runtime:
     triage: TriageService
     partners: PartnerDesk
     outages: OutageDesk
+    metrics: Metrics
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
@@ -71,8 +73,13 @@ async def build_runtime(
         base_url=settings.slack_api_url,
         session=http,
     )
+    metrics = Metrics(database=database, clock=clock)
     outbox = OutboxDispatcher(
-        database=database, client=client, clock=clock, config=dispatcher_config
+        database=database,
+        client=client,
+        clock=clock,
+        config=dispatcher_config,
+        on_outcome=metrics.on_send,
     )
     scheduler = Scheduler(database=database, clock=clock, committed=outbox.wake)
     intake = IntakeService(
@@ -151,6 +158,7 @@ async def build_runtime(
         triage=triage,
         partners=partners,
         outages=outages,
+        metrics=metrics,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -11,6 +12,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
+from bot.metrics import CONTENT_TYPE
 from bot.runtime import Runtime
 from bot.settings import SlackMode
 
@@ -19,22 +21,31 @@ EVENTS_PATH = "/slack/events"
 
 
 def build_web_app(runtime: Runtime, app: AsyncApp, *, with_events: bool) -> web.Application:
-    """The aiohttp application: Slack's request URL (HTTP mode) and /healthz."""
+    """The aiohttp application: Slack's request URL (HTTP mode), /healthz and /metrics."""
 
     async def events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await app.async_dispatch(bolt_request)
-        return await to_aiohttp_response(bolt_response)
+        started = time.perf_counter()  # elapsed time, not the (possibly simulated) Clock
+        try:
+            bolt_request = await to_bolt_request(request)
+            bolt_response = await app.async_dispatch(bolt_request)
+            return await to_aiohttp_response(bolt_response)
+        finally:
+            runtime.metrics.observe_listener(time.perf_counter() - started)
 
     async def healthz(_request: web.Request) -> web.Response:
         if await runtime.database.ping():
             return web.json_response({"status": "ok"})
         return web.json_response({"status": "database unavailable"}, status=503)
 
+    async def metrics(_request: web.Request) -> web.Response:
+        body = await runtime.metrics.render(scheduler_lag=runtime.scheduler.lag_seconds)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
     web_app = web.Application()
     if with_events:
         web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics)
     return web_app
 
 

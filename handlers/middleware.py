@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +13,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.runtime import Runtime
-from bot.settings import SLACK_HOOK_HOSTS
+from bot.settings import SLACK_HOOK_HOSTS, SlackMode
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,16 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             context.pop("response_url", None)
             context.pop("respond", None)
         return await next()
+
+    if runtime.settings.slack_mode is SlackMode.SOCKET:
+        # Over HTTP the aiohttp handler times the whole request; a socket has no such handler.
+        @app.middleware
+        async def time_listeners(next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+            started = time.perf_counter()
+            try:
+                return await next()
+            finally:
+                runtime.metrics.observe_listener(time.perf_counter() - started)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -164,7 +164,7 @@ async def poll_counts(
         sent=int(sent or 0),
         answered=int(answered or 0),
         skipped=int(skipped or 0),
-        ratings={int(r or 0): int(c) for r, c in ratings.tuples()},
-        informed={str(k): int(c) for k, c in informed.tuples()},
+        ratings={int(r or 0): int(c) for r, c in ratings.all()},
+        informed={str(k): int(c) for k, c in informed.all()},
         average_rating=float(average) if average is not None else None,
     )

@@ -102,7 +102,7 @@ async def set_fields(session: AsyncSession, *, request_id: int, values: dict[str
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many requests are in each status."""
     rows = await session.execute(select(Request.status, func.count()).group_by(Request.status))
-    return dict(rows.tuples().all())
+    return {str(status): int(count) for status, count in rows.all()}
 
 
 async def list_unclaimed(
@@ -141,4 +141,4 @@ async def count_by_status_and_priority(session: AsyncSession) -> dict[tuple[str,
         Request.status, Request.priority
     )
     rows = await session.execute(query)
-    return {(status, priority): int(count) for status, priority, count in rows.tuples()}
+    return {(status, priority): int(count) for status, priority, count in rows}

@@ -203,6 +203,10 @@ async def test_kudos_for_a_high_score_with_a_comment(liaison: LocalLiaison) -> N
     ]
     assert len(kudos) == 1 and "<@U0SAM>" in str(kudos[0].blocks)
     assert "<!channel>" not in kudos[0].text
+    now = liaison.clock.now()
+    stats = await liaison.runtime.polls.stats(since=now - DAY, until=now + DAY)
+    assert (stats.sent, stats.answered, stats.skipped) == (1, 1, 0)
+    assert stats.ratings == {5: 1} and stats.average_rating == 5.0
 
 
 async def test_cooldown_and_opt_out_skip_polls_and_say_why(liaison: LocalLiaison) -> None:

@@ -1,0 +1,39 @@
+"""`liaison export` from the command line: a header on stdout, one-line usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.export import COLUMNS
+from tests.unit.test_cli import liaison
+
+
+def test_export_prints_the_csv_header_for_a_migrated_database(tmp_path: Path) -> None:
+    assert liaison(tmp_path, "migrate").returncode == 0
+    result = liaison(tmp_path, "export", "--since", "30d", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [",".join(COLUMNS)]
+
+
+def test_export_writes_to_the_output_file(tmp_path: Path) -> None:
+    assert liaison(tmp_path, "migrate").returncode == 0
+    result = liaison(tmp_path, "export", "--format", "jsonl", "--output", "out.jsonl")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.jsonl").read_text() == ""
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(("--since", "last-week"), "--since"), (("--format", "xlsx"), "--format")],
+)
+def test_a_bad_option_exits_2_with_one_line_naming_it(
+    tmp_path: Path, args: tuple[str, str], option: str
+) -> None:
+    result = liaison(tmp_path, "export", *args)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"liaison: {option}: ")
+    assert args[1] in line
