@@ -1,4 +1,4 @@
-# Liaison: make run (install and start), make test (install everything and run every check).
+# Liaison: make demo (see it work), make run (start it for real), make test (every check).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -20,6 +20,9 @@ run: install
 
 migrate: install
 	$(BIN)/liaison migrate
+
+demo: install
+	$(BIN)/liaison demo --html data/demo.html
 
 check-config: install
 	$(BIN)/liaison check-config

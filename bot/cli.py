@@ -1,4 +1,4 @@
-"""`liaison run | migrate | check-config`: the operator's entry points."""
+"""`liaison run | migrate | check-config | export | demo`: the operator's entry points."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.catalogue import CatalogueError, load_catalogue
+from bot.demo import add_demo_arguments, run_demo_command
 from bot.export import add_export_arguments, run_export
 from bot.logging import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -24,6 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        # The demo brings its own simulated Slack: it needs no settings and no workspace.
+        return run_demo_command(args)
     try:
         settings = load_settings()
         catalogue = load_catalogue(settings.catalogue_file)
@@ -64,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check-config", help="validate settings and the catalogue, then exit")
     add_export_arguments(commands)
+    add_demo_arguments(commands)
     return parser
 
 

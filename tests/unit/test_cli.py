@@ -55,3 +55,20 @@ def test_a_broken_catalogue_names_file_line_and_reason(tmp_path: Path) -> None:
     assert f"catalogue.toml:{line}:" in result.stderr
     assert "soon" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_runs_on_a_fresh_machine_without_any_settings(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--keep-dir", str(tmp_path / "demo")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "REQ-1" in result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    assert str(tmp_path / "demo" / "liaison.db") in last and "liaison export" in last

@@ -1,0 +1,129 @@
+"""`liaison demo` plays the whole day, and its transcript tells leadership what each person saw."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.demo import add_demo_arguments, run_demo
+
+pytestmark = pytest.mark.e2e
+PAT, JORDAN, CASEY = "Capt Pat Rivera", "MSgt Jordan Lee", "Ms Casey Brooks"
+TECHNICIANS = ("SSgt Sam Okafor", "A1C Alex Chen")
+HEADING = re.compile(r"^\d\d:\d\d {5}(?P<where>[^:]+): (?P<author>.+?) -> (?P<seen>.+)$")
+
+
+@dataclass
+class Seen:
+    """One message as the terminal transcript shows it."""
+
+    where: str
+    author: str
+    seen_by: tuple[str, ...]
+    body: str
+
+
+def parse(text: str) -> list[Seen]:
+    """Read the terminal transcript back: a heading line, then its `|` lines."""
+    seen: list[Seen] = []
+    for line in text.splitlines():
+        heading = HEADING.match(line)
+        if heading:
+            who = tuple(heading["seen"].split(", "))
+            seen.append(Seen(heading["where"], heading["author"], who, ""))
+        elif line.startswith("           | ") and seen:
+            seen[-1].body += line.removeprefix("           | ") + "\n"
+    return seen
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    """Play the day once for every test here: it is the slow part."""
+    import asyncio
+
+    folder = tmp_path_factory.mktemp("demo")
+    page = folder / "day.html"
+    text, database = asyncio.run(run_demo(html=page, database_dir=folder / "db"))
+    return text, database, page
+
+
+def test_the_day_runs_on_a_fresh_database_in_the_folder_asked_for(
+    played: tuple[str, Path, Path],
+) -> None:
+    text, database, _ = played
+    assert database.name == "liaison.db" and database.parent.name == "db"
+    assert database.stat().st_size > 0
+    assert text.index("Capt Pat Rivera files") < text.index("Close of business.")
+
+
+def test_each_partner_got_their_request_number_in_a_dm(played: tuple[str, Path, Path]) -> None:
+    seen = parse(played[0])
+    for number, partner in ((1, PAT), (2, JORDAN), (3, CASEY)):
+        filed = [
+            s for s in seen if s.where == "DM with Liaison" and f"*REQ-{number}* is filed" in s.body
+        ]
+        assert [s.seen_by for s in filed] == [(partner,)]
+
+
+def test_the_outage_reached_every_partner_with_an_open_request_on_the_network(
+    played: tuple[str, Path, Path],
+) -> None:
+    seen = parse(played[0])
+    told = [s.seen_by for s in seen if s.where == "DM with Liaison" and "OUT-1" in s.body]
+    assert sorted(set(told)) == [(PAT,), (CASEY,)], "Jordan's request is on email: not told"
+    assert told.count((PAT,)) == told.count((CASEY,)) == 2, "declared, then resolved"
+    assert any(s.where == "#announcements" and "OUT-1" in s.body for s in seen)
+
+
+def test_a_partner_reply_reaches_the_technicians(played: tuple[str, Path, Path]) -> None:
+    seen = parse(played[0])
+    relayed = [s for s in seen if s.where == "#triage, thread of REQ-1" and "2nd floor" in s.body]
+    assert relayed and relayed[0].seen_by == TECHNICIANS
+
+
+def test_the_reopened_request_went_back_to_the_technicians(
+    played: tuple[str, Path, Path],
+) -> None:
+    seen = parse(played[0])
+    [reopened] = [s for s in seen if s.body.startswith("🔁 *Reopened*")]
+    assert reopened.where == "#triage, thread of REQ-1" and reopened.seen_by == TECHNICIANS
+    assert "@sam" in reopened.body, "the technician who had it is called back"
+    assert "still has no network" in reopened.body
+
+
+def test_the_promise_was_nudged_then_kept(played: tuple[str, Path, Path]) -> None:
+    text = played[0]
+    assert text.index("owed an update") < text.index("Microsoft is rebuilding")
+    assert "did not send" not in text, "no promise lapsed on this day"
+
+
+def test_the_low_score_reached_the_supervisors_channel(played: tuple[str, Path, Path]) -> None:
+    seen = parse(played[0])
+    alerts = [s for s in seen if s.where.startswith("#supervisors")]
+    assert alerts and all(s.seen_by == ("Maj Morgan Diaz",) for s in alerts)
+    assert "REQ-1" in alerts[0].body and "2 of 5" in alerts[0].body
+
+
+def test_the_html_page_holds_the_same_entries_escaped(played: tuple[str, Path, Path]) -> None:
+    text, _, page = played
+    content = page.read_text(encoding="utf-8")
+    assert content.startswith("<!DOCTYPE html>") and "<style>" in content
+    assert "http" not in content.split("<body>")[0], "no external assets"
+    for seen in parse(text):
+        assert html.escape(seen.body.rstrip("\n")) in content
+    assert "2nd floor &amp; the VTC room" in content
+    assert "2nd floor & the" not in content
+
+
+def test_the_cli_arguments() -> None:
+    parser = argparse.ArgumentParser()
+    add_demo_arguments(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["demo", "--html", "day.html", "--keep-dir", "out"])
+    assert (args.html, args.keep_dir) == (Path("day.html"), Path("out"))
+    args = parser.parse_args(["demo"])
+    assert (args.html, args.keep_dir) == (None, None)
