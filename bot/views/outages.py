@@ -115,13 +115,13 @@ def next_steps(outage: OutageSummary) -> str:
         when = f"by {slack_date(due)}" if due else "as soon as we know more"
         return (
             f"Technicians are working on it. You will hear from us again {when}, "
-            "and as soon as it is fixed. You do not need to file a request about it."
+            "and as soon as it is fixed. There is no need to file another request about it."
         )
     if outage.status is OutageStatus.SCHEDULED:
         end = slack_date(outage.ends_at) if outage.ends_at else "the end of the window"
         return (
             f"We will remind you before it starts and tell you when it is over (planned for "
-            f"{end}). You do not need to file a request about it."
+            f"{end}). There is no need to file a request about it."
         )
     return (
         f"This is the last message about {outage.ref}. If something still does not work for "
