@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import Clock, SystemClock
+from bot.domain.digest import DigestSchedule
 from bot.inflight import InFlight
 from bot.metrics import Metrics
 from bot.outbox import DispatcherConfig, OutboxDispatcher
 from bot.scheduler import Scheduler
 from bot.services.closing import ClosingDesk, ClosingPolicy
+from bot.services.digests import DigestDesk, DigestPolicy
 from bot.services.expectations import Expectations
+from bot.services.home import HomeDesk
 from bot.services.intake import IntakeService
 from bot.services.outages import OutageDesk
 from bot.services.partner import PartnerDesk
 from bot.services.polls import PollDesk, PollPolicy
 from bot.services.roles import RoleDirectory
 from bot.services.triage import TriageService
-from bot.settings import Settings
+from bot.settings import DIGEST_WEEKDAYS, Settings
 from storage.engine import Database
 
 
@@ -47,6 +51,8 @@ class Runtime:
     partners: PartnerDesk
     outages: OutageDesk
     metrics: Metrics
+    home: HomeDesk
+    digests: DigestDesk
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
@@ -141,6 +147,31 @@ async def build_runtime(
     )
     outages.register(scheduler)
     intake.on_filed(outages.on_request_filed)
+    digests = DigestDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        schedule=digest_schedule(settings, catalogue),
+        policy=DigestPolicy(
+            supervisor_channel=settings.supervisor_channel,
+            supervisors=settings.supervisors,
+            direct_messages=settings.digest_dm,
+            command=settings.slash_command,
+        ),
+        committed=outbox.wake,
+    )
+    digests.register(scheduler)
+    home = HomeDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        outages=outages,
+        command=settings.slash_command,
+        committed=outbox.wake,
+    )
+    home.register(scheduler)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -159,6 +190,22 @@ async def build_runtime(
         partners=partners,
         outages=outages,
         metrics=metrics,
+        digests=digests,
+        home=home,
+    )
+
+
+def digest_schedule(settings: Settings, catalogue: Catalogue) -> DigestSchedule | None:
+    """When digests fall due, in the catalogue calendar's zone unless DIGEST_TIMEZONE says."""
+    if settings.digest_time is None:
+        return None
+    calendar = catalogue.calendar
+    day = settings.weekly_digest_day
+    return DigestSchedule(
+        at=settings.digest_time,
+        zone=ZoneInfo(settings.digest_timezone) if settings.digest_timezone else calendar.timezone,
+        calendar=calendar,
+        weekly_day=DIGEST_WEEKDAYS.index(day) if day else None,
     )
 
 

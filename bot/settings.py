@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,6 +18,7 @@ SLACK_API_URL = "https://slack.com/api/"
 SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+DIGEST_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PLACEHOLDER = re.compile(r"(changeme|change-me|your[-_]|xxxx|placeholder|\.\.\.)", re.IGNORECASE)
 
 
@@ -74,6 +77,10 @@ class Settings(BaseSettings):
     organisation_name: str = ""
     kudos: bool = True
     follow_up_days: int = Field(default=3, ge=1, le=30)
+    digest_time: dt.time | None = dt.time(7, 45)
+    digest_timezone: str = ""
+    weekly_digest_day: str = "mon"
+    digest_dm: bool = False
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -154,6 +161,33 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _digest_time_shape(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("", "off"):
+            return None
+        return value
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _zone_shape(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    "expected a time zone such as America/New_York, or leave it empty"
+                ) from None
+        return value
+
+    @field_validator("weekly_digest_day")
+    @classmethod
+    def _weekday_shape(cls, value: str) -> str:
+        value = value.strip().lower()[:3]
+        if value and value not in DIGEST_WEEKDAYS:
+            raise ValueError("expected mon, tue, wed, thu, fri, sat or sun, or empty for none")
+        return value
 
     @model_validator(mode="after")
     def _mode_needs_its_secret(self) -> Settings:

@@ -11,6 +11,7 @@ from handlers import (
     closing,
     commands,
     events,
+    home,
     middleware,
     outages,
     shortcuts,
@@ -28,6 +29,7 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     card_actions.register(app, runtime)
     triage_views.register(app, runtime)
     events.register(app, runtime)
+    home.register(app, runtime)
     shortcuts.register(app, runtime)
     outages.register(app, runtime)
     closing.register(app, runtime)

@@ -11,12 +11,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
 from bot.runtime import Runtime
+from bot.views.digest import digest_message, digest_posted
 from bot.views.help import help_message, services_message
 from bot.views.lists import partner_request_list, request_status, technician_queue
 from bot.views.request_modal import RequestPrefill
 from handlers import outages
 from handlers.modals import open_request_modal
-from handlers.parse import OpenForm, StatusOf, SubCommand, Unknown, parse_command_text
+from handlers.parse import (
+    OpenForm,
+    StatsFor,
+    StatusOf,
+    SubCommand,
+    Unknown,
+    parse_command_text,
+)
 from handlers.replies import tell
 
 
@@ -60,7 +68,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def _lookup(
-    runtime: Runtime, parsed: SubCommand | StatusOf, *, user: str, respond: AsyncRespond
+    runtime: Runtime, parsed: SubCommand | StatusOf | StatsFor, *, user: str, respond: AsyncRespond
 ) -> None:
     """Sub-commands that read the database answer after the ack, through response_url."""
     try:
@@ -71,6 +79,9 @@ async def _lookup(
         elif parsed is SubCommand.QUEUE:
             unclaimed, mine = await runtime.partners.technician_queue(user)
             blocks, text = technician_queue(unclaimed, mine)
+        elif isinstance(parsed, StatsFor) or parsed is SubCommand.DIGEST:
+            await _figures(runtime, parsed, user=user, respond=respond)
+            return
         else:
             assert isinstance(parsed, StatusOf)
             if parsed.number is None:
@@ -82,3 +93,17 @@ async def _lookup(
         await tell(respond, str(refused))
         return
     await tell(respond, text, blocks=blocks)
+
+
+async def _figures(
+    runtime: Runtime, parsed: SubCommand | StatsFor, *, user: str, respond: AsyncRespond
+) -> None:
+    """`stats` answers the asker alone; `digest` posts to the supervisors (both refuse others)."""
+    if isinstance(parsed, StatsFor):
+        if parsed.days is None:
+            await tell(respond, f"`{parsed.typed}` is not a period I know: use 7d, 30d or 90d.")
+            return
+        blocks, text = digest_message(await runtime.digests.stats(user, days=parsed.days))
+        await tell(respond, text, blocks=blocks)
+        return
+    await tell(respond, digest_posted(await runtime.digests.post_now(user)))

@@ -1,4 +1,4 @@
-"""Events: partners' direct messages, and membership changes of triage channels."""
+"""Events: direct messages, membership changes of triage channels, and the Home tab opening."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             if relayed:
                 return
         await runtime.partners.offer_to_file(event_id=event_id, text=text, **where)
+
+    @app.event("app_home_opened")
+    @runtime.inflight.track
+    async def on_home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab") != "home" or not event.get("user"):
+            return  # the Messages tab fires this event too
+        await runtime.home.opened(str(event["user"]))
 
     @app.event("member_joined_channel")
     @app.event("member_left_channel")

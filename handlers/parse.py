@@ -26,6 +26,7 @@ class SubCommand(StrEnum):
     OUTAGE = "outage"
     MAINTENANCE = "maintenance"
     OUTAGES = "outages"
+    DIGEST = "digest"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,16 @@ class StatusOf:
     typed: str
 
 
-ParsedCommand = SubCommand | OpenForm | Unknown | StatusOf
+@dataclass(frozen=True)
+class StatsFor:
+    """`stats [7d|30d|90d]`: the figures of that many days; days is None when not understood."""
+
+    days: int | None
+    typed: str
+
+
+STATS_DAYS = {"": 7, "7d": 7, "30d": 30, "90d": 90}
+ParsedCommand = SubCommand | OpenForm | Unknown | StatusOf | StatsFor
 
 
 def parse_command_text(raw: str) -> ParsedCommand:
@@ -63,6 +73,9 @@ def parse_command_text(raw: str) -> ParsedCommand:
     if first == "status" and len(words) <= 2:
         typed = words[1] if len(words) == 2 else ""
         return StatusOf(parse_number(typed), typed)
+    if first == "stats" and len(words) <= 2:
+        typed = words[1] if len(words) == 2 else ""
+        return StatsFor(STATS_DAYS.get(typed.lower()), typed)
     if len(words) == 1:
         if first in SubCommand.__members__.values():
             return SubCommand(first)

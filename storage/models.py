@@ -285,3 +285,33 @@ class PartnerPreference(Base):
     partner_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     polls_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DigestSent(Base):
+    """A digest period already sent; inserted with its outbox messages, so each goes out once."""
+
+    __tablename__ = "digests_sent"
+    __table_args__ = (UniqueConstraint("kind", "period_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    period_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    period_end: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+# Indexes the digests' period queries range over (added with the digests, in migration 0005).
+Index("ix_request_events_kind_at", RequestEvent.kind, RequestEvent.at)
+Index("ix_requests_opened", Request.opened_at)
+Index("ix_requests_first_responded", Request.first_responded_at)
+
+
+class HomeViewer(Base):
+    """Someone who has opened Liaison's Home tab, so it is worth keeping theirs up to date."""
+
+    __tablename__ = "home_viewers"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    first_opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Changes since the Home was last rendered; the refresher clears only what it has seen.
+    refresh_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -153,5 +153,12 @@ async def _a_promise_kept(day: Day) -> None:
 
 
 async def daily_digest(day: Day) -> None:
-    """Where the end-of-day digest will go; it belongs to a later issue, so nothing is sent."""
-    del day  # When the digest exists, trigger it here so the demo shows what supervisors get.
+    """Maj Morgan Diaz posts the day's digest to #supervisors: the day's figures, counted."""
+    await day.at("16:45", "Maj Morgan Diaz posts the day's digest with /request digest.")
+    result = await day.slack.command(MORGAN, "/request", "digest")
+    if not result.ok:
+        raise DemoError(f"/request digest: {result.error}")
+    await day.liaison.settle()
+    posted = day.slack.messages(day.liaison.workspace.supervisor_channel)
+    if not any("Digest so far" in m.rendered for m in posted):
+        raise DemoError("the digest did not reach #supervisors")

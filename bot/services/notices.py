@@ -13,7 +13,7 @@ from bot.views.card_thread import card_thread_entry
 from bot.views.partner_dm import partner_acknowledgement
 from bot.views.partner_thread import partner_change_message
 from bot.views.triage_card import triage_card
-from storage import outbox
+from storage import home, outbox
 
 Rendered = tuple[list[Block], str]
 CARD = "card"
@@ -68,6 +68,7 @@ async def request_opened(
         role=CARD,
         dedupe_key=f"req:{request.id}:card",
     )
+    await home.mark_stale(session, user_ids=[request.partner_id])
 
 
 async def request_changed(
@@ -84,6 +85,10 @@ async def request_changed(
         partner = partner_change_message(change)
     if partner is not None:
         await partner_thread_reply(session, request=request, rendered=partner, now=now)
+    # The App Home refreshes later, outside this transaction (it asks Slack who is who).
+    await home.mark_stale(
+        session, user_ids=[request.partner_id, request.assignee_id, change.previous_assignee]
+    )
 
 
 async def card_refresh(session: AsyncSession, *, request: RequestSummary, now: dt.datetime) -> None:

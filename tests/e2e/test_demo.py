@@ -127,3 +127,17 @@ def test_the_cli_arguments() -> None:
     assert (args.html, args.keep_dir) == (Path("day.html"), Path("out"))
     args = parser.parse_args(["demo"])
     assert (args.html, args.keep_dir) == (None, None)
+
+
+def test_the_day_ends_with_the_digest_counting_what_happened(
+    played: tuple[str, Path, Path],
+) -> None:
+    seen = parse(played[0])
+    digest = [s for s in seen if s.where == "#supervisors" and "Digest so far" in s.body]
+    assert len(digest) == 1 and seen.index(digest[0]) >= len(seen) - 3, "at the end of the day"
+    body = digest[0].body
+    assert "New: *3* (0): REQ-1, REQ-2, REQ-3" in body
+    assert "Resolved: *3* (0)" in body and "Reopened: *1* (0): REQ-1" in body
+    assert "Promised updates kept: *5* (0), lapsed: *0* (0)" in body
+    assert "Polls answered: *100 % (3 of 3)*" in body and "Open: *0*" in body
+    assert "REQ-1 rated 2 of 5" in body

@@ -20,7 +20,12 @@ def test_manifest_declares_the_command_interactivity_and_socket_mode() -> None:
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert {"im:history", "channels:read", "groups:read"} <= scopes  # DMs, membership
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"message.im", "member_joined_channel", "member_left_channel"}
+    assert events == {
+        "app_home_opened",
+        "message.im",
+        "member_joined_channel",
+        "member_left_channel",
+    }
     [shortcut] = manifest["features"]["shortcuts"]
     assert shortcut["callback_id"] == "request_from_message"
     assert len(shortcut["name"]) <= 24

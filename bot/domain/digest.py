@@ -1,0 +1,219 @@
+"""The supervisors' figures as plain values, and when each daily or weekly digest falls due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.calendar import BusinessCalendar
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AGE_BANDS = ("<1 day", "1–7 days", ">7 days")
+HIGH_PRIORITY_WARNING = 50  # percent of new requests at P1/P2 that suggests inflated priorities
+_LOOK_BACK = 31  # days searched for the previous working day (long holiday runs included)
+
+
+class DigestKind(StrEnum):
+    """Which digest: the scheduled ones are recorded as sent; the others are on demand."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NOW = "now"
+    STATS = "stats"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open span of time [start, end), aware UTC."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def before(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - (self.end - self.start), self.start)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A count and the request numbers of the first few behind it."""
+
+    total: int = 0
+    numbers: tuple[int, ...] = ()
+
+    @property
+    def more(self) -> int:
+        """How many are counted but not listed."""
+        return max(0, self.total - len(self.numbers))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`met` out of `total`; no percentage when there is nothing to measure."""
+
+    met: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        """Rounded percentage, or None for 0 of 0."""
+        return round(100 * self.met / self.total) if self.total else None
+
+
+@dataclass(frozen=True)
+class LowScore:
+    """A low poll rating, with the partner's comment as typed (escape before showing)."""
+
+    number: int
+    rating: int
+    comment: str
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What happened in one period."""
+
+    new: Listed = Listed()
+    high_priority_new: int = 0
+    resolved: Listed = Listed()
+    closed: Listed = Listed()
+    reopened: Listed = Listed()
+    first_response: Rate = Rate(0, 0)
+    first_response_breached: Listed = Listed()
+    resolution: Rate = Rate(0, 0)
+    resolution_breached: Listed = Listed()
+    promises_kept: int = 0
+    promises_lapsed: int = 0
+    polls_sent: int = 0
+    polls_answered: int = 0
+    average_rating: float | None = None
+    informed: Rate = Rate(0, 0)
+    low_scores: tuple[LowScore, ...] = ()
+    services: tuple[tuple[str, int], ...] = ()  # busiest first, by display name
+    resolved_by: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def high_priority(self) -> Rate:
+        """New requests at P1 or P2, out of all new requests."""
+        return Rate(self.high_priority_new, self.new.total)
+
+    @property
+    def response_rate(self) -> Rate:
+        """Polls answered out of polls sent."""
+        return Rate(self.polls_answered, self.polls_sent)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing at all happened: the digest says so in one line."""
+        activity = (
+            self.new.total,
+            self.resolved.total,
+            self.closed.total,
+            self.reopened.total,
+            self.first_response.total,
+            self.resolution.total,
+            self.promises_kept,
+            self.promises_lapsed,
+            self.polls_sent,
+            self.polls_answered,
+        )
+        return not any(activity)
+
+
+@dataclass(frozen=True)
+class AgeCounts:
+    """Open requests of one priority by age band (<1 day, 1–7 days, >7 days)."""
+
+    priority: str
+    bands: tuple[int, int, int]
+
+    @property
+    def total(self) -> int:
+        """All open requests of this priority."""
+        return sum(self.bands)
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """The queue at the moment the digest was built."""
+
+    by_priority: tuple[AgeCounts, ...] = ()
+    unclaimed: Listed = Listed()
+    oldest_unclaimed: tuple[int, dt.datetime] | None = None
+    follow_ups_open: int = 0
+    follow_ups_overdue: int = 0
+
+    @property
+    def open_total(self) -> int:
+        """Every open request."""
+        return sum(a.total for a in self.by_priority)
+
+
+@dataclass(frozen=True)
+class TechnicianLine:
+    """One technician's open requests now and requests resolved in the period."""
+
+    user_id: str
+    open: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one digest or `/request stats` answer shows."""
+
+    kind: DigestKind
+    period: Period
+    current: PeriodFigures
+    previous: PeriodFigures
+    queue: QueueFigures
+    technicians: tuple[TechnicianLine, ...]
+    command: str = "/request"
+
+    @property
+    def days(self) -> int:
+        """The period's length in whole days, at least one (for `liaison export --since`)."""
+        return max(1, -(-(self.period.end - self.period.start) // dt.timedelta(days=1)))
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """When digests fall due: a local time on working days, and a weekly day."""
+
+    at: dt.time
+    zone: ZoneInfo
+    calendar: BusinessCalendar
+    weekly_day: int | None  # 0=Monday; None means no weekly digest
+
+    def _instant(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, self.at, tzinfo=self.zone).astimezone(dt.UTC)
+
+    def latest_daily(self, moment: dt.datetime) -> dt.datetime | None:
+        """The latest daily digest time at or before `moment` (working days only)."""
+        day = moment.astimezone(self.zone).date()
+        for _ in range(_LOOK_BACK):
+            if self.calendar.is_working_day(day) and self._instant(day) <= moment:
+                return self._instant(day)
+            day -= dt.timedelta(days=1)
+        return None
+
+    def daily_period(self, due: dt.datetime) -> Period:
+        """A daily digest covers everything since the previous working day's digest time."""
+        previous = self.latest_daily(due - dt.timedelta(microseconds=1))
+        return Period(previous or due - dt.timedelta(days=1), due)
+
+    def latest_weekly(self, moment: dt.datetime) -> dt.datetime | None:
+        """The latest weekly digest time at or before `moment` (sent on holidays too)."""
+        if self.weekly_day is None:
+            return None
+        day = moment.astimezone(self.zone).date()
+        day -= dt.timedelta(days=(day.weekday() - self.weekly_day) % 7)
+        due = self._instant(day)
+        return due if due <= moment else self._instant(day - dt.timedelta(days=7))
+
+    @staticmethod
+    def weekly_period(due: dt.datetime) -> Period:
+        """A weekly digest covers the seven days before it."""
+        return Period(due - dt.timedelta(days=7), due)

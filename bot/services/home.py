@@ -1,0 +1,191 @@
+"""The App Home: who sees what, published through the outbox on opening and after changes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalogue import Catalogue
+from bot.clock import Clock
+from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
+from bot.domain.summary import RequestSummary
+from bot.domain.transitions import OPEN
+from bot.scheduler import Scheduler
+from bot.services.outages import OutageDesk
+from bot.services.queries import summarise
+from bot.services.roles import RoleDirectory
+from bot.views import home as views
+from storage import home, outbox, polls, requests
+from storage.engine import Database
+from storage.models import Request
+
+logger = logging.getLogger(__name__)
+HOME_ROLE = "home"
+NEAR_BREACH = dt.timedelta(hours=2)
+FIGURES_PERIOD = dt.timedelta(days=7)
+REFRESH_BATCH = 50
+
+
+def home_key(user_id: str) -> str:
+    """One conversation per person: a newer Home supersedes an unsent older one."""
+    return f"home:{user_id}"
+
+
+class HomeDesk:
+    """Builds each person's Home and queues `views.publish` for those who have opened it."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        catalogue: Catalogue,
+        clock: Clock,
+        roles: RoleDirectory,
+        outages: OutageDesk,
+        command: str,
+        committed: Callable[[], None],
+    ) -> None:
+        """Keep what the Home needs; `committed` wakes the outbox."""
+        self._db = database
+        self._catalogue = catalogue
+        self._clock = clock
+        self._roles = roles
+        self._outages = outages
+        self._command = command
+        self._committed = committed
+        # One render at a time per person, so the last one queued saw the latest state.
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def register(self, scheduler: Scheduler) -> None:
+        """Refresh stale Homes on every scheduler pass."""
+        scheduler.every_pass(self.refresh_stale)
+
+    async def opened(self, user_id: str) -> None:
+        """The person opened the Home tab: remember them and publish their Home."""
+        async with self._db.transaction() as session:
+            seen = await home.record_viewer(session, user_id=user_id, now=self._clock.now())
+        await self.publish(user_id, seen=seen)
+
+    async def refresh_stale(self, now: dt.datetime) -> int:
+        """Publish again the Homes whose requests changed; returns how many were queued."""
+        async with self._db.reading() as session:
+            stale = await home.stale_viewers(session, limit=REFRESH_BATCH)
+        published = 0
+        for user_id, seen in stale:
+            try:
+                await self.publish(user_id, seen=seen)
+            except Exception:  # one person's Home must not stop the others'; tried next pass
+                logger.exception("home refresh failed user=%s", user_id)
+            else:
+                published += 1
+        return published
+
+    async def publish(self, user_id: str, *, seen: int = 0) -> None:
+        """Render the person's Home now and queue it, superseding any unsent older one."""
+        async with self._locks[user_id]:
+            view = views.home_view(await self.content(user_id), command=self._command)
+            async with self._db.transaction() as session:
+                await outbox.enqueue(
+                    session,
+                    now=self._clock.now(),
+                    method="views.publish",
+                    args={"user_id": user_id, "view": view.to_dict()},
+                    ordering_key=home_key(user_id),
+                    role=HOME_ROLE,
+                    supersede=True,
+                )
+                if seen:
+                    await home.clear_stale(session, user_id=user_id, seen=seen)
+        self._committed()
+        logger.info("home queued user=%s", user_id)
+
+    async def content(self, user_id: str) -> HomeContent:
+        """What this person's Home shows now."""
+        audience, channels = await self._audience(user_id)
+        board = await self._outages.board(viewer=user_id)
+        now = self._clock.now()
+        content = HomeContent(user_id=user_id, audience=audience, now=now, outages=board.current)
+        async with self._db.reading() as session:
+            content = await self._own(session, content)
+            if audience is not HomeAudience.PARTNER:
+                content = await self._work(session, content, channels)
+            if audience is HomeAudience.SUPERVISOR:
+                content = replace(content, figures=await self._figures(session, now))
+        return content
+
+    async def _audience(self, user_id: str) -> tuple[HomeAudience, list[str]]:
+        if await self._roles.is_supervisor(user_id):
+            return HomeAudience.SUPERVISOR, sorted(self._roles.triage_channels)
+        channels = await self._roles.technician_channels(user_id)
+        if channels:
+            return HomeAudience.TECHNICIAN, channels
+        return HomeAudience.PARTNER, []
+
+    async def _own(self, session: AsyncSession, content: HomeContent) -> HomeContent:
+        user_id = content.user_id
+        rows = await requests.list_for_partner(
+            session, partner_id=user_id, statuses=[s.value for s in OPEN], limit=views.OPEN_SHOWN
+        )
+        total = await home.count_open_for_partner(session, partner_id=user_id)
+        closed = await home.recently_closed(session, partner_id=user_id, limit=views.CLOSED_SHOWN)
+        return replace(
+            content,
+            open_requests=self._listing(rows, total),
+            recently_closed=tuple(ClosedRequest(self._summary(r), how) for r, how in closed),
+        )
+
+    async def _work(
+        self, session: AsyncSession, content: HomeContent, channels: list[str]
+    ) -> HomeContent:
+        user_id = content.user_id
+        unclaimed = await requests.list_unclaimed(
+            session, channels=channels, limit=views.QUEUE_SHOWN
+        )
+        mine = await requests.list_assigned(session, assignee_id=user_id, limit=views.MINE_SHOWN)
+        soon, soon_total = await home.near_breach(
+            session,
+            channels=channels,
+            assignee_id=user_id,
+            until=content.now + NEAR_BREACH,
+            limit=views.BREACH_SHOWN,
+        )
+        return replace(
+            content,
+            unclaimed=self._listing(
+                unclaimed, await home.count_unclaimed(session, channels=channels)
+            ),
+            mine=self._listing(mine, await home.count_assigned(session, assignee_id=user_id)),
+            near_breach=self._listing(soon, soon_total),
+        )
+
+    @staticmethod
+    async def _figures(session: AsyncSession, now: dt.datetime) -> WeekFigures:
+        since = now - FIGURES_PERIOD
+        until = now + dt.timedelta(seconds=1)  # the queries' end is exclusive; include this moment
+        counts = await home.week_counts(session, since=since, until=until)
+        answers = await polls.poll_counts(session, since=since, until=until)
+        return WeekFigures(
+            since=since,
+            until=now,
+            opened=counts.opened,
+            resolved=counts.resolved,
+            resolved_within_targets=counts.resolved_within_targets,
+            promises_kept=counts.promises_kept,
+            promises_lapsed=counts.promises_lapsed,
+            polls_sent=answers.sent,
+            polls_answered=answers.answered,
+            average_rating=answers.average_rating,
+        )
+
+    def _listing(self, rows: Sequence[Request], total: int) -> Listing:
+        return Listing(shown=tuple(self._summary(r) for r in rows), total=max(total, len(rows)))
+
+    def _summary(self, row: Request) -> RequestSummary:
+        service = self._catalogue.service(row.service_id)
+        return summarise(row, service_name=service.name if service else row.service_id)
