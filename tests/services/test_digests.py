@@ -110,7 +110,9 @@ async def test_the_figures_match_a_hand_count_of_the_history(
     digest = await digest_of_last_day(database, now)
     today, before = digest.current, digest.previous
 
-    assert today.new == Listed(3, (1, 2, 3)) and before.new == Listed(1, (5,))
+    assert today.new == Listed(3, (3, 2, 1)), (
+        "in the order they were filed" and before.new == Listed(1, (5,))
+    )
     assert today.high_priority == Rate(2, 3) and today.high_priority.percent == 67
     assert before.high_priority == Rate(0, 1)
     assert today.resolved == Listed(1, (3,)) and before.resolved == Listed(2, (4, 5))
@@ -151,7 +153,7 @@ async def test_the_message_names_the_requests_and_escapes_comments(
     await seed(database, now)
     blocks, fallback = digest_message(await digest_of_last_day(database, now))
     text = "\n".join(str(b.to_dict()) for b in blocks)
-    assert "New: *3* (1): REQ-1, REQ-2, REQ-3" in text
+    assert "New: *3* (1): REQ-3, REQ-2, REQ-1" in text
     assert "Resolution target met: *0 % (0 of 1)* (100 % (2 of 2)); breached: REQ-3" in text
     assert "oldest REQ-7" in text
     assert "&lt;!channel&gt; slow &amp; late" in text and "<!channel>" not in text
