@@ -1,10 +1,11 @@
-# Liaison: make demo (see it work), make run (start it for real), make test (every check).
+# Liaison: make demo (see it work), make sandbox (try it in a browser), make run (start it for
+# real), make test (every check).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate check-config test test-fast lint fmt demo clean
+.PHONY: install run migrate check-config test test-fast lint fmt demo sandbox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Liaison needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -23,6 +24,9 @@ migrate: install
 
 demo: install
 	$(BIN)/liaison demo --html data/demo.html
+
+sandbox: install
+	$(BIN)/liaison sandbox
 
 check-config: install
 	$(BIN)/liaison check-config

@@ -1,4 +1,4 @@
-"""`liaison run | migrate | check-config | export | demo`: the operator's entry points."""
+"""`liaison run | migrate | check-config | export | demo | sandbox`: the operator's entry points."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.catalogue import CatalogueError, load_catalogue
 from bot.demo import add_demo_arguments, run_demo_command
 from bot.export import add_export_arguments, run_export
 from bot.logging import configure_logging
+from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
 from bot.settings import Settings, SettingsError, load_settings
 from storage.migrate import upgrade_to_head
 
@@ -28,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         # The demo brings its own simulated Slack: it needs no settings and no workspace.
         return run_demo_command(args)
+    if args.command == "sandbox":
+        return run_sandbox_command(args)
     try:
         settings = load_settings()
         catalogue = load_catalogue(settings.catalogue_file)
@@ -69,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check-config", help="validate settings and the catalogue, then exit")
     add_export_arguments(commands)
     add_demo_arguments(commands)
+    add_sandbox_arguments(commands)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,26 @@ from storage.migrate import upgrade_to_head
 
 SIGNING_SECRET = "liaison-local-signing-secret"  # noqa: S105 - the local simulator's, not a real one
 EXAMPLE_CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue.example.toml"
+DATABASE_NAME = "liaison.db"
+# Skipping ahead moves at most this far at a time, so periodic work (digests) sees each hour.
+SKIP_STEP = dt.timedelta(hours=1)
+
+
+class LocalError(Exception):
+    """The demo or sandbox cannot start as asked (e.g. its database file already exists)."""
+
+
+def fresh_database(folder: Path | None, *, prefix: str) -> Path:
+    """Return the path of a new SQLite file: in `folder`, or a new folder under ./data."""
+    if folder is None:
+        parent = Path("data")
+        parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder.mkdir(parents=True, exist_ok=True)
+    database = (folder / DATABASE_NAME).resolve()
+    if database.exists():
+        raise LocalError(f"{database} already exists; a fresh database is needed")
+    return database
 
 
 @dataclass(frozen=True)
@@ -132,6 +153,21 @@ class LocalLiaison:
         """Move simulated time forward and let everything that fell due happen."""
         await self.clock.advance(delta)
         await self.settle()
+
+    async def skip_ahead(self, delta: dt.timedelta) -> None:
+        """Move time forward stopping at each timer and each hour, as if the time had passed.
+
+        A single jump would fire a nudge due at 10:00 at 17:00; stepping keeps every message
+        stamped with the time it would really have been sent.
+        """
+        target = self.clock.now() + delta
+        while self.clock.now() < target:
+            step = min(target, self.clock.now() + SKIP_STEP)
+            due = await self.runtime.scheduler.next_due()
+            if due is not None and self.clock.now() < due < step:
+                step = due
+            await self.clock.set(step)
+            await self.settle()
 
     async def stop_liaison(self) -> None:
         """Stop Liaison only (Slack keeps running), as in a crash-free restart."""

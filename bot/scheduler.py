@@ -47,7 +47,7 @@ class Scheduler:
             clock=clock,
             idle_poll=idle_poll,
             work=self.run_pass,
-            next_due=self._next_due,
+            next_due=self.next_due,
         )
 
     def on(self, kind: str, handler: TimerHandler) -> None:
@@ -125,6 +125,7 @@ class Scheduler:
         """Stop after the current pass; pending timers stay in the database for the next start."""
         await self._loop.stop()
 
-    async def _next_due(self) -> dt.datetime | None:
+    async def next_due(self) -> dt.datetime | None:
+        """When the earliest pending timer falls due (None when there is none)."""
         async with self._db.reading() as session:
             return await timers.next_due_at(session)

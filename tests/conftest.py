@@ -71,11 +71,17 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say plainly when PostgreSQL did not run, so a green SQLite-only run is not mistaken."""
+    """Say plainly what did not run (PostgreSQL, the browser), so a green run is not mistaken."""
     skipped = terminalreporter.stats.get("skipped", [])
     if any("PostgreSQL skipped" in str(getattr(r, "longrepr", "")) for r in skipped):
         terminalreporter.write_line(
             "NOTE: PostgreSQL tests were skipped (no server at 127.0.0.1:5432 and no "
             "TEST_POSTGRES_URL); only SQLite was tested.",
+            yellow=True,
+        )
+    if any("Browser tests skipped" in str(getattr(r, "longrepr", "")) for r in skipped):
+        terminalreporter.write_line(
+            "NOTE: the sandbox's browser tests were skipped (no Chromium: apt-get install "
+            "chromium); the page was not tested in a browser.",
             yellow=True,
         )

@@ -6,28 +6,26 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.demo.moves import DemoError
 from bot.demo.script import play_day
 from bot.demo.transcript import Entry, Transcript, render_html, render_text
-from bot.local import LocalLiaison
+from bot.local import LocalError, LocalLiaison, fresh_database
 
 __all__ = ["DemoError", "Entry", "add_demo_arguments", "run_demo", "run_demo_command"]
 
 # Monday 23 November 2026, 09:00 in New York (the example catalogue's zone): a working day,
 # fixed so every run of the demo tells the same story and the transcript can be compared.
 DEMO_START = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
-DATABASE_NAME = "liaison.db"
 
 
 async def run_demo(
     *, html: Path | None, database_dir: Path | None, start: dt.datetime = DEMO_START
 ) -> tuple[str, Path]:
     """Play the day on a fresh SQLite file; return the terminal transcript and the file's path."""
-    database = _fresh_database(database_dir)
+    database = fresh_database(database_dir, prefix="demo-")
     liaison = LocalLiaison(database_url=f"sqlite+aiosqlite:///{database}", clock=ManualClock(start))
     await liaison.start()
     try:
@@ -39,18 +37,6 @@ async def run_demo(
     if html is not None:
         await asyncio.to_thread(html.write_text, render_html(transcript.entries), "utf-8")
     return render_text(transcript.entries), database
-
-
-def _fresh_database(folder: Path | None) -> Path:
-    if folder is None:
-        parent = Path("data")
-        parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="demo-", dir=parent))
-    folder.mkdir(parents=True, exist_ok=True)
-    database = (folder / DATABASE_NAME).resolve()
-    if database.exists():
-        raise DemoError(f"{database} already exists; the demo needs a fresh database")
-    return database
 
 
 def add_demo_arguments(
@@ -81,7 +67,7 @@ def run_demo_command(args: argparse.Namespace) -> int:
     html: Path | None = args.html
     try:
         text, database = asyncio.run(run_demo(html=html, database_dir=args.keep_dir))
-    except DemoError as error:
+    except (DemoError, LocalError) as error:
         sys.stderr.write(f"liaison demo: {error}\n")
         return 1
     sys.stdout.write(text)

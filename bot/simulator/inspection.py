@@ -10,7 +10,7 @@ from bot.simulator.acting import ActorBase
 from bot.simulator.calls import CallRecord
 from bot.simulator.changes import SimulatorTimeoutError
 from bot.simulator.elements import JsonDict
-from bot.simulator.model import SimMessage
+from bot.simulator.model import SimChannel, SimMessage, SimUser
 from bot.simulator.rendering import Renderer
 from bot.simulator.results import Delivery
 from bot.simulator.surfaces import SimView
@@ -53,6 +53,15 @@ class Inspection(ActorBase):
     def message(self, channel: str, ts: str) -> SimMessage | None:
         """Return one message (top-level or reply)."""
         return self._ctx.workspace.message(channel, ts)
+
+    def users(self) -> list[SimUser]:
+        """Return every workspace member, the bot included, in the order they were added."""
+        return list(self._ctx.workspace.users.values())
+
+    def channels_of(self, user_id: str) -> list[SimChannel]:
+        """Return the channels (not DMs) a user is a member of, as their sidebar lists them."""
+        channels = self._ctx.workspace.channels.values()
+        return [c for c in channels if not c.is_im and user_id in c.members]
 
     def dm_channel(self, user_id: str) -> str | None:
         """Return the id of the bot's DM with a user, once opened."""

@@ -29,8 +29,8 @@ def breach_note(request: RequestSummary, *, target: str, due: dt.datetime) -> Re
     """Posted in the card's thread when a target passes; the card shows it too."""
     name = TARGET_NAMES[target]
     text = (
-        f"⚠️ {_who(request)} {request.ref}: the {name} target passed at {slack_date(due)}. "
-        "It is recorded as missed."
+        f"⚠️ {_who(request)} {request.ref}: the {name} target was due {slack_date(due)}. "
+        "It has passed and is recorded as missed."
     )
     return [SectionBlock(text=md(text))], f"{request.ref}: {name} target missed"
 

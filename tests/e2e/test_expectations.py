@@ -45,7 +45,7 @@ async def test_unclaimed_request_warns_the_channel_then_records_the_breach(
     await liaison.advance(15 * MINUTE)
     row = await stored(liaison, 1)
     assert row is not None and row.first_response_breached_at == row.first_response_due
-    assert "target passed" in thread_text(liaison)
+    assert "target was due" in thread_text(liaison)
     assert "First-response target missed" in card(liaison).rendered
     assert "first_response_breached" in await kinds(liaison)
 
@@ -129,7 +129,7 @@ async def test_a_restart_in_the_due_window_sends_each_due_message_once(
     await liaison.settle()
     text = [m.rendered for m in card_thread(liaison)]
     assert sum("⏰" in t for t in text) == 1
-    assert sum("target passed" in t for t in text) == 1
+    assert sum("target was due" in t for t in text) == 1
     assert sum("did not send" in m.rendered for m in partner_thread(liaison)) == 1
 
 

@@ -1,0 +1,1 @@
+"""`liaison sandbox`: a local web page that behaves like a small Slack workspace around Liaison."""

@@ -1,0 +1,102 @@
+"""The sandbox's web server: loopback only, forms from elsewhere refused, clear CLI errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.cli import main
+from bot.sandbox.cli import running_sandbox
+from bot.sandbox.server import SandboxServer
+from tests.browser.conftest import START
+
+pytestmark = pytest.mark.e2e
+PAT = "U0PAT"
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[SandboxServer]:
+    async with running_sandbox(database_dir=tmp_path / "db", start=START, port=0) as server:
+        yield server
+
+
+async def page_token(http: aiohttp.ClientSession, server: SandboxServer) -> str:
+    async with http.get(server.url, params={"as": PAT}) as answer:
+        found = re.search(r'name=.token. value=.([^"\']+)', await answer.text())
+    assert found is not None
+    return found.group(1)
+
+
+async def test_the_page_is_served_with_a_strict_content_policy(sandbox: SandboxServer) -> None:
+    async with aiohttp.ClientSession() as http, http.get(sandbox.url) as answer:
+        assert answer.status == 200
+        assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Capt Pat Rivera" in await answer.text()
+
+
+async def test_a_form_without_the_pages_token_changes_nothing(sandbox: SandboxServer) -> None:
+    form = {"as": PAT, "channel": sandbox.sandbox.slack.bot_user_id, "text": "/request VPN is down"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(sandbox.url + "say", data=form, allow_redirects=False) as answer:
+            assert answer.status == 403
+        forged = {**form, "token": "guessed"}
+        async with http.post(sandbox.url + "say", data=forged, allow_redirects=False) as answer:
+            assert answer.status == 403
+    assert sandbox.sandbox.slack.open_view(PAT) is None
+    assert sandbox.sandbox.slack.calls_to("views.open") == []
+
+
+async def test_another_host_name_is_refused_against_dns_rebinding(
+    sandbox: SandboxServer,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        token = await page_token(http, sandbox)
+        form = {"token": token, "as": PAT, "channel": "U0BOT", "text": "/request VPN is down"}
+        headers = {"Host": f"attacker.example:{sandbox.port}"}
+        async with http.post(
+            sandbox.url + "say", data=form, headers=headers, allow_redirects=False
+        ) as answer:
+            assert answer.status == 421
+        async with http.post(sandbox.url + "say", data=form, allow_redirects=False) as answer:
+            assert answer.status == 303
+    assert sandbox.sandbox.slack.open_view(PAT) is not None, "the real page's form works"
+
+
+async def test_a_message_to_liaison_gets_the_offer_to_file_it(sandbox: SandboxServer) -> None:
+    async with aiohttp.ClientSession() as http:
+        token = await page_token(http, sandbox)
+        form = {"token": token, "as": PAT, "channel": "U0BOT", "text": "printer is jammed"}
+        async with http.post(sandbox.url + "say", data=form) as answer:
+            page = await answer.text()
+    assert "printer is jammed" in page
+    assert "File this" in page
+
+
+def test_it_listens_on_loopback_port_8080_unless_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["sandbox", "--help"])
+    shown = capsys.readouterr().out
+    assert "address to listen on (loopback)" in shown and "(8080)" in shown
+    assert SandboxServer.__init__.__kwdefaults__ == {"host": "127.0.0.1", "port": 8080}
+
+
+def test_a_start_time_without_an_offset_is_refused_by_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["sandbox", "--start", "2026-11-23T09:00"])
+    assert stopped.value.code == 2
+    assert "--start: '2026-11-23T09:00' needs an offset" in capsys.readouterr().err
+
+
+def test_it_will_not_reuse_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "liaison.db").write_bytes(b"")
+    assert main(["sandbox", "--keep-dir", str(tmp_path), "--port", "0"]) == 1
+    assert "already exists; a fresh database is needed" in capsys.readouterr().err
