@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
@@ -24,6 +25,17 @@ SKIP_STEP = dt.timedelta(hours=1)
 
 class LocalError(Exception):
     """The demo or sandbox cannot start as asked (e.g. its database file already exists)."""
+
+
+def add_keep_dir_argument(parser: argparse.ArgumentParser, *, whose: str) -> None:
+    """`--keep-dir DIR`: where the demo's or sandbox's fresh SQLite file goes."""
+    parser.add_argument(
+        "--keep-dir",
+        type=Path,
+        metavar="DIR",
+        dest="keep_dir",
+        help=f"put {whose} SQLite database in DIR (default: a new folder under ./data)",
+    )
 
 
 def fresh_database(folder: Path | None, *, prefix: str) -> Path:

@@ -12,7 +12,7 @@ from bot.clock import ManualClock
 from bot.demo.moves import DemoError
 from bot.demo.script import play_day
 from bot.demo.transcript import Entry, Transcript, render_html, render_text
-from bot.local import LocalError, LocalLiaison, fresh_database
+from bot.local import LocalError, LocalLiaison, add_keep_dir_argument, fresh_database
 
 __all__ = ["DemoError", "Entry", "add_demo_arguments", "run_demo", "run_demo_command"]
 
@@ -52,13 +52,7 @@ def add_demo_arguments(
     parser.add_argument(
         "--html", type=Path, metavar="FILE", help="also write the transcript as an HTML page"
     )
-    parser.add_argument(
-        "--keep-dir",
-        type=Path,
-        metavar="DIR",
-        dest="keep_dir",
-        help="put the demo's SQLite database in DIR (default: a new folder under ./data)",
-    )
+    add_keep_dir_argument(parser, whose="the demo's")
     return parser
 
 

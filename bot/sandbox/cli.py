@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.local import LocalError, fresh_database
+from bot.local import LocalError, add_keep_dir_argument, fresh_database
 from bot.sandbox.server import SandboxServer, is_loopback
 from bot.sandbox.session import Sandbox
 
@@ -45,13 +45,7 @@ def add_sandbox_arguments(
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
-    parser.add_argument(
-        "--keep-dir",
-        type=Path,
-        metavar="DIR",
-        dest="keep_dir",
-        help="put the sandbox's SQLite database in DIR (default: a new folder under ./data)",
-    )
+    add_keep_dir_argument(parser, whose="the sandbox's")
     parser.add_argument(
         "--start",
         type=_moment,

@@ -100,10 +100,8 @@ class Sandbox:
         """Press a button (or choose in a select or picker) on a message."""
 
         async def press() -> None:
-            message = self.slack.message(channel, ts) or next(
-                (e for e in self.slack.ephemerals(user_id, channel) if e.ts == ts), None
-            )
-            selected = self._selection(message.blocks if message else [], action_id, chosen)
+            message = self.slack.visible_message(user_id, channel, ts)
+            selected = self._selection(message.blocks, action_id, chosen)
             result = await self.slack.click(
                 user_id,
                 channel=channel,

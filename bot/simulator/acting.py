@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.simulator.context import SimContext
 from bot.simulator.elements import JsonDict
-from bot.simulator.model import SimChannel, SimUser
+from bot.simulator.model import SimChannel, SimMessage, SimUser
 from bot.simulator.results import Delivery, InteractionResult, user_error
 from bot.simulator.viewstate import VALUE_FIELDS, convert
 from bot.simulator.workspace import SimulatorError
@@ -25,6 +25,15 @@ class ActorBase:
         if user_id not in channel.members:
             raise SimulatorError(f"{user_id} is not a member of {channel_id} ({channel.name})")
         return channel
+
+    def visible_message(self, user_id: str, channel: str, ts: str) -> SimMessage:
+        """Return a message (or an ephemeral to this user) as the user sees it, or raise."""
+        message = self._ctx.workspace.message(channel, ts) or self._ctx.workspace.ephemeral(
+            user_id, channel, ts
+        )
+        if message is None:
+            raise SimulatorError(f"no message {ts} in {channel} visible to {user_id}")
+        return message
 
     async def _send(self, kind: str, payload: JsonDict) -> Delivery:
         return await self._ctx.deliverer.send(kind, payload)

@@ -9,7 +9,7 @@ from bot.simulator import payloads
 from bot.simulator.acting import ActorBase
 from bot.simulator.blockkit import message_errors
 from bot.simulator.elements import JsonDict, find_action
-from bot.simulator.model import SimChannel, SimMessage
+from bot.simulator.model import SimChannel
 from bot.simulator.results import CommandResult, EventResult, InteractionResult, user_error
 from bot.simulator.workspace import SimulatorError
 
@@ -127,14 +127,6 @@ class UserActions(ActorBase):
             event, retry_num=retry_num, retry_reason=retry_reason
         )
 
-    def _clicked_message(self, user_id: str, channel: str, ts: str) -> SimMessage:
-        message = self._ctx.workspace.message(channel, ts) or self._ctx.workspace.ephemeral(
-            user_id, channel, ts
-        )
-        if message is None:
-            raise SimulatorError(f"no message {ts} in {channel} visible to {user_id}")
-        return message
-
     async def click(
         self,
         user_id: str,
@@ -148,7 +140,7 @@ class UserActions(ActorBase):
         """Click a button (or pick `selected` in a select/picker) on a message."""
         ctx = self._ctx
         user = self._user(user_id)
-        message = self._clicked_message(user_id, channel, ts)
+        message = self.visible_message(user_id, channel, ts)
         found = find_action(message.blocks, action_id, value)
         if found is None:
             raise SimulatorError(
@@ -197,7 +189,7 @@ class UserActions(ActorBase):
         ctx = self._ctx
         user = self._user(user_id)
         conversation = self._member_channel(user_id, channel)
-        message = self._clicked_message(user_id, channel, ts)
+        message = self.visible_message(user_id, channel, ts)
         trigger_id = ctx.grants.issue_trigger(user_id)
         response_url = ctx.grants.issue_response_url(
             ctx.base_url, user_id=user_id, channel_id=channel
