@@ -33,8 +33,7 @@ async def append_event(
         text=text,
         data=data or {},
     )
-    session.add(row)
-    await session.flush()
+    session.add(row)  # flushed with the change's other rows
     return row
 
 

@@ -48,7 +48,10 @@ async def enqueue(
     dedupe_key: str | None = None,
     supersede: bool = False,
 ) -> OutboxMessage:
-    """Queue a call in the caller's transaction; `supersede` drops older unsent ones of its role."""
+    """Queue a call in the caller's transaction; `supersede` drops older unsent ones of its role.
+
+    The row's id is set when the transaction flushes (at commit, or before its next query).
+    """
     if supersede and role:
         await session.execute(
             update(OutboxMessage)
@@ -74,8 +77,9 @@ async def enqueue(
         attempts=0,
         next_attempt_at=now,
     )
+    # No flush: the rows of one change go to the database together at commit (or at the
+    # next query, by autoflush), as one multi-row INSERT.
     session.add(row)
-    await session.flush()
     return row
 
 

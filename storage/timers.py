@@ -32,8 +32,7 @@ async def schedule(
         data=data or {},
         created_at=now,
     )
-    session.add(row)
-    await session.flush()
+    session.add(row)  # flushed with the change's other rows: one multi-row INSERT
     return row
 
 

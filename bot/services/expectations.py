@@ -84,8 +84,8 @@ class Expectations:
         """Start both clocks and the first promise of a new request."""
         row = await requests.get_request_by_id(session, request_id=request.id)
         assert row is not None
-        await self._schedule_target(session, row, FIRST_RESPONSE, start=now)
-        await self._schedule_target(session, row, RESOLUTION, start=now)
+        await self._schedule_target(session, row, FIRST_RESPONSE, start=now, new=True)
+        await self._schedule_target(session, row, RESOLUTION, start=now, new=True)
         await self._schedule_promise(session, row, now=now)
 
     async def after_change(
@@ -257,8 +257,15 @@ class Expectations:
         return status is RequestStatus.WAITING_THIRD_PARTY and third_party_pauses
 
     async def _schedule_target(
-        self, session: AsyncSession, row: Request, target: str, *, start: dt.datetime
+        self,
+        session: AsyncSession,
+        row: Request,
+        target: str,
+        *,
+        start: dt.datetime,
+        new: bool = False,
     ) -> None:
+        """(Re)schedule a target's warning and breach; a new request has none to cancel."""
         warning, breach = TARGET_TIMERS[target]
         due = _due(row, target)
         level = self._level(row)
@@ -271,7 +278,8 @@ class Expectations:
         remaining = self._catalogue.calendar.elapsed(start, due, around_the_clock=atc)
         before_due = min(remaining, full * self._lead)
         warn_at = self._catalogue.calendar.add(start, remaining - before_due, around_the_clock=atc)
-        await timers.cancel(session, kinds=(warning, breach), request_id=row.id)
+        if not new:
+            await timers.cancel(session, kinds=(warning, breach), request_id=row.id)
         if warn_at < due:
             await timers.schedule(
                 session, kind=warning, due_at=warn_at, now=start, request_id=row.id

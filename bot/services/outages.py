@@ -34,6 +34,7 @@ from bot.domain.summary import RequestSummary
 from bot.domain.transitions import Action
 from bot.scheduler import Scheduler
 from bot.services import outage_notices
+from bot.services.outage_cache import LiveOutages
 from bot.services.outage_forms import (
     MaintenanceForm,
     OutageEdit,
@@ -88,6 +89,12 @@ class OutageDesk:
         self._timers = OutageTimers(
             catalogue=catalogue, announcements_channel=announcements_channel
         )
+        self._live = LiveOutages(database=database, summarise=self._summary)
+
+    def _changed(self) -> None:
+        """After a commit that changed an outage: wake the outbox, forget the live list."""
+        self._live.forget()
+        self._committed()
 
     def register(self, scheduler: Scheduler) -> None:
         """Tell the scheduler what the maintenance and linking timers do."""
@@ -146,7 +153,7 @@ class OutageDesk:
                 now=now,
             )
             outcome = await self._first_word(session, row, E.DECLARED, actor=actor, now=now)
-        self._committed()
+        self._changed()
         return outcome
 
     async def schedule_maintenance(self, form: MaintenanceForm, *, actor: str) -> OutageOutcome:
@@ -169,7 +176,7 @@ class OutageDesk:
             )
             await self._timers.plan(session, row, start=True, end=True, now=now)
             outcome = await self._first_word(session, row, E.SCHEDULED, actor=actor, now=now)
-        self._committed()
+        self._changed()
         self._scheduled()
         return outcome
 
@@ -194,7 +201,7 @@ class OutageDesk:
                 E.UPDATED, self._summary(updated), actor, edit.message.strip(), tuple(changed)
             )
             notified = await self._spread(session, updated, change, f"update:{sequence}", now)
-        self._committed()
+        self._changed()
         self._scheduled()
         return OutageOutcome(change.outage, notified)
 
@@ -219,7 +226,7 @@ class OutageDesk:
             change = OutageChange(event, self._summary(updated), actor, text)
             notified = await self._spread(session, updated, change, event.value, now)
             linked = await outages.open_linked_requests(session, outage_id=row.id)
-        self._committed()
+        self._changed()
         refs = tuple(format_number(r.number) for r in linked)
         return event, OutageOutcome(change.outage, notified, refs)
 
@@ -272,15 +279,12 @@ class OutageDesk:
     async def banners(self, *, viewer: str | None = None) -> list[OutageBanner]:
         """What is broken right now, for the top of the request form (a quick read)."""
         now = self._clock.now()
-        async with self._db.reading() as session:
-            live = [self._summary(r) for r in await outages.list_live(session)]
-            current = [o for o in live if o.in_progress(now)]
-            ids = [o.id for o in current]
-            followed = (
-                await outages.followed_by(session, user_id=viewer, outage_ids=ids)
-                if viewer
-                else set()
-            )
+        current = [o for o in await self._live.live() if o.in_progress(now)]
+        followed: set[int] = set()
+        if current and viewer:  # usually nothing is broken: then no database read at all
+            async with self._db.reading() as session:
+                ids = [o.id for o in current]
+                followed = await outages.followed_by(session, user_id=viewer, outage_ids=ids)
         current.sort(key=lambda o: (o.is_maintenance, -o.number))
         return [_banner(o, following=o.id in followed) for o in current]
 

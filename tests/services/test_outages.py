@@ -14,6 +14,7 @@ from bot.domain.errors import FieldErrors, InvalidTransition, NotFound, NotPermi
 from bot.domain.outage import OutageEvent, OutageStatus
 from bot.scheduler import Scheduler
 from bot.services.intake import IntakeService, RequestForm
+from bot.services.outage_cache import LIVE_SECONDS, LiveOutages
 from bot.services.outage_timers import MAINTENANCE_END, MAINTENANCE_REMINDER, OUTAGE_LINKED
 from bot.services.outages import MaintenanceForm, OutageDesk, OutageEdit, OutageForm
 from storage import outages, outbox, requests, timers
@@ -365,3 +366,35 @@ async def test_maintenance_window_errors_name_the_field(desk: Desk) -> None:
         with pytest.raises(FieldErrors) as raised:
             await desk.desk.schedule_maintenance(form, actor=TECH)
         assert block in raised.value.errors
+
+
+async def test_the_form_banner_comes_from_memory_and_learns_of_other_replicas_in_time(
+    desk: Desk, database: Database, catalogue: Catalogue, clock: ManualClock
+) -> None:
+    elapsed = [0.0]
+    here = desk.desk
+    here._live = LiveOutages(database=database, summarise=here._summary, elapsed=lambda: elapsed[0])
+    assert await here.banners(viewer=PAT) == []
+    other = OutageDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=Roles(),  # type: ignore[arg-type]
+        triage=Triage(),  # type: ignore[arg-type]
+        announcements_channel="C0ANNOUNCE",
+        committed=lambda: None,
+    )
+    form = OutageForm(
+        service_id="network",
+        kind="outage",
+        summary="Core switch down",
+        workaround=None,
+        next_update_due=clock.now() + dt.timedelta(hours=1),
+    )
+    await other.declare(form, actor=TECH)
+    assert await here.banners(viewer=PAT) == [], "another replica's news is not read at once"
+    elapsed[0] += LIVE_SECONDS + 1
+    [banner] = await here.banners(viewer=PAT)
+    assert banner.summary == "Core switch down"
+    await here.resolve(banner.number, actor=TECH, resolution="Switch replaced")
+    assert await here.banners(viewer=PAT) == [], "this replica's own change is seen at once"

@@ -22,6 +22,7 @@ async def _enqueue(database: Database, now: dt.datetime, key: str, **kw: object)
             ordering_key=key,
             **kw,  # type: ignore[arg-type]
         )
+        await session.flush()  # the id is known once the row is written
         return row.id
 
 
