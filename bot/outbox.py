@@ -172,22 +172,18 @@ class OutboxDispatcher:
         now = self._clock.now()
         failed: dict[int, int] = {}
         async with self._db.transaction() as session:
+            delivered = [
+                store.Delivered(r.message, r.channel, r.ts) for r in results if r.kind == "sent"
+            ]
+            await store.mark_sent_many(session, delivered=delivered, now=now)
             for result in results:
                 message = result.message
-                if result.kind == "sent":
-                    await store.mark_sent(
-                        session,
-                        message_id=message.id,
-                        now=now,
-                        channel=result.channel,
-                        ts=result.ts,
-                    )
-                elif result.kind == "retry":
+                if result.kind == "retry":
                     assert result.at is not None
                     await store.reschedule(
                         session, message_id=message.id, at=result.at, error=result.error or ""
                     )
-                else:
+                elif result.kind == "failed":
                     dropped = await store.mark_failed(
                         session, message_id=message.id, error=result.error or ""
                     )

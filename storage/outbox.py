@@ -120,28 +120,48 @@ async def claim_due(
     limit: int,
     blocked_methods: Collection[str] = (),
 ) -> list[ClaimedMessage]:
-    """Take the lease on up to `limit` due messages, at most one per conversation."""
+    """Take the lease on up to `limit` due messages, at most one per conversation, in order.
+
+    Three statements whatever the batch: find, claim with RETURNING, read the parents' ts.
+    """
     ids = (await session.scalars(_due_query(now, limit, blocked_methods))).all()
-    claimed = []
-    for message_id in ids:
-        result = await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
-            .values(status="sending", lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
+    if not ids:
+        return []
+    m = OutboxMessage
+    claimed = (
+        await session.execute(
+            update(m)
+            .where(m.id.in_(ids), m.status == "pending")  # another dispatcher may have won
+            .values(status="sending", lease_until=now + lease, attempts=m.attempts + 1)
+            .returning(m.id, m.method, m.args, m.attempts, m.ordering_key, m.request_id, m.role)
+            .returning(m.parent_id, m.parent_field)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(await _resolve(session, message_id))
-    return claimed
+    ).all()
+    parents = await _parent_targets(session, {r.parent_id for r in claimed if r.parent_field})
+    order = {message_id: place for place, message_id in enumerate(ids)}
+    return [_claimed(row, parents) for row in sorted(claimed, key=lambda r: order[r.id])]
 
 
-async def _resolve(session: AsyncSession, message_id: int) -> ClaimedMessage:
-    row = await session.get_one(OutboxMessage, message_id, populate_existing=True)
+async def _parent_targets(
+    session: AsyncSession, parent_ids: set[int | None]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Where each parent message landed (channel, ts), for replies that thread under it."""
+    wanted = [p for p in parent_ids if p is not None]
+    if not wanted:
+        return {}
+    query = select(OutboxMessage.id, OutboxMessage.slack_channel, OutboxMessage.slack_ts).where(
+        OutboxMessage.id.in_(wanted)
+    )
+    return {row.id: (row.slack_channel, row.slack_ts) for row in await session.execute(query)}
+
+
+def _claimed(row: Any, parents: dict[int, tuple[str | None, str | None]]) -> ClaimedMessage:
     args = dict(row.args)
     if row.parent_id is not None and row.parent_field:
-        parent = await session.get_one(OutboxMessage, row.parent_id)
-        args["channel"] = parent.slack_channel or args.get("channel")
-        args[row.parent_field] = parent.slack_ts
+        channel, ts = parents.get(row.parent_id, (None, None))
+        args["channel"] = channel or args.get("channel")
+        args[row.parent_field] = ts
     return ClaimedMessage(
         id=row.id,
         method=row.method,
@@ -153,22 +173,64 @@ async def _resolve(session: AsyncSession, message_id: int) -> ClaimedMessage:
     )
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """Slack's answer to one sent message: where it landed."""
+
+    message: ClaimedMessage
+    channel: str | None
+    ts: str | None
+
+
+async def mark_sent_many(
+    session: AsyncSession, *, delivered: Sequence[Delivered], now: dt.datetime
+) -> None:
+    """Record a pass's sent messages; a card or partner thread's ts is copied onto its request.
+
+    One executemany per table rather than statements per message.
+    """
+    if not delivered:
+        return
+    await session.execute(
+        update(OutboxMessage),
+        [
+            {
+                "id": d.message.id,
+                "status": "sent",
+                "sent_at": now,
+                "lease_until": None,
+                "last_error": None,
+                "slack_channel": d.channel,
+                "slack_ts": d.ts,
+            }
+            for d in delivered
+        ],
+    )
+    for role, (channel_column, ts_column) in _ROLE_COLUMNS.items():
+        learned = [
+            {"id": d.message.request_id, channel_column: d.channel, ts_column: d.ts}
+            for d in delivered
+            if d.message.role == role and d.message.request_id is not None and d.ts
+        ]
+        if learned:
+            await session.execute(update(Request), learned)
+
+
 async def mark_sent(
     session: AsyncSession, *, message_id: int, now: dt.datetime, channel: str | None, ts: str | None
 ) -> None:
-    """Record Slack's answer; a card or partner thread's ts is copied onto its request."""
+    """Record Slack's answer for one message (see mark_sent_many)."""
     row = await session.get_one(OutboxMessage, message_id)
-    row.status, row.sent_at, row.lease_until, row.last_error = "sent", now, None, None
-    row.slack_channel, row.slack_ts = channel, ts
-    columns = _ROLE_COLUMNS.get(row.role or "")
-    if columns and row.request_id is not None and ts:
-        channel_column, ts_column = columns
-        await session.execute(
-            update(Request)
-            .where(Request.id == row.request_id)
-            .values({channel_column: channel, ts_column: ts})
-            .execution_options(synchronize_session=False)
-        )
+    message = ClaimedMessage(
+        id=row.id,
+        method=row.method,
+        args=row.args,
+        attempts=row.attempts,
+        ordering_key=row.ordering_key,
+        request_id=row.request_id,
+        role=row.role,
+    )
+    await mark_sent_many(session, delivered=[Delivered(message, channel, ts)], now=now)
 
 
 async def reschedule(

@@ -33,16 +33,31 @@ class LiveOutages:
         self._elapsed = elapsed
         self._live: tuple[OutageSummary, ...] | None = None
         self._read_at = 0.0
+        self._reading = False
+        self._generation = 0  # moves on each forget(), so a read begun before it is not kept
 
     def forget(self) -> None:
         """An outage changed here: the next form reads the database again."""
         self._live = None
+        self._generation += 1
 
     async def live(self) -> tuple[OutageSummary, ...]:
-        """Every live outage and maintenance window, from memory while the read is fresh."""
-        if self._live is None or self._elapsed() - self._read_at > self._seconds:
+        """Every live outage and maintenance window, from memory while the read is fresh.
+
+        When it goes stale one caller reads again; the others meanwhile keep the last answer
+        rather than all queueing for the database at once.
+        """
+        known = self._live
+        fresh = known is not None and self._elapsed() - self._read_at <= self._seconds
+        if known is not None and (fresh or self._reading):
+            return known
+        self._reading, generation = True, self._generation
+        try:
             async with self._db.reading() as session:
                 rows = await outages.list_live(session)
-            self._live = tuple(self._summarise(r) for r in rows)
-            self._read_at = self._elapsed()
-        return self._live
+            read = tuple(self._summarise(r) for r in rows)
+        finally:
+            self._reading = False
+        if generation == self._generation:
+            self._live, self._read_at = read, self._elapsed()
+        return read
