@@ -30,6 +30,48 @@ class WeekCounts:
     promises_lapsed: int
 
 
+@dataclass(frozen=True)
+class QueueState:
+    """What the team's Homes show at a glance: when it moves, their Homes are out of date."""
+
+    open: int
+    last_change: dt.datetime | None
+    near_breach: int
+
+
+TEAM_AUDIENCES = ("technician", "supervisor")
+
+
+async def queue_state(session: AsyncSession, *, until: dt.datetime) -> QueueState:
+    """Open requests, the latest change to any request, and how many are near a breach."""
+    is_open = case((Request.status.in_(OPEN_STATUSES), 1), else_=0)
+    counted = select(func.coalesce(func.sum(is_open), 0), func.max(Request.updated_at))
+    open_count, last_change = (await session.execute(counted)).one()
+    near = select(func.count()).select_from(Request).where(_due_soon(until))
+    return QueueState(int(open_count), last_change, int(await session.scalar(near) or 0))
+
+
+async def set_audience(session: AsyncSession, *, user_id: str, audience: str) -> None:
+    """Remember whose Home this person has (their role can change with channel membership)."""
+    await session.execute(
+        update(HomeViewer)
+        .where(HomeViewer.user_id == user_id)
+        .values(audience=audience)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_team_stale(session: AsyncSession) -> int:
+    """The shared queue moved: every technician's and supervisor's Home is out of date."""
+    result = await session.execute(
+        update(HomeViewer)
+        .where(HomeViewer.audience.in_(TEAM_AUDIENCES))
+        .values(refresh_pending=HomeViewer.refresh_pending + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def record_viewer(session: AsyncSession, *, user_id: str, now: dt.datetime) -> int:
     """Remember that this person has opened the Home; returns their stale mark (0 when new)."""
     query = select(HomeViewer.refresh_pending).where(HomeViewer.user_id == user_id)
@@ -126,7 +168,8 @@ async def recently_closed(
     return [(row, kind) for row, kind in (await session.execute(query)).all()]
 
 
-def _near_breach(channels: Collection[str], assignee_id: str, until: dt.datetime) -> Any:
+def _due_soon(until: dt.datetime) -> Any:
+    """Open, and breached or due before `until`."""
     due_soon = or_(
         Request.first_response_breached_at.is_not(None),
         Request.resolution_breached_at.is_not(None),
@@ -134,8 +177,12 @@ def _near_breach(channels: Collection[str], assignee_id: str, until: dt.datetime
         # A paused clock (waiting on the partner) does not run towards its resolution target.
         and_(Request.paused_at.is_(None), Request.resolution_due <= until),
     )
+    return and_(Request.status.in_(OPEN_STATUSES), due_soon)
+
+
+def _near_breach(channels: Collection[str], assignee_id: str, until: dt.datetime) -> Any:
     mine_or_theirs = or_(Request.card_channel.in_(channels), Request.assignee_id == assignee_id)
-    return and_(Request.status.in_(OPEN_STATUSES), mine_or_theirs, due_soon)
+    return and_(mine_or_theirs, _due_soon(until))
 
 
 async def near_breach(

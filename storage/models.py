@@ -315,3 +315,5 @@ class HomeViewer(Base):
     first_opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Changes since the Home was last rendered; the refresher clears only what it has seen.
     refresh_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # partner, technician or supervisor, as last published: team Homes follow the whole queue.
+    audience: Mapped[str | None] = mapped_column(String(12))

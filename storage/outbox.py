@@ -221,15 +221,7 @@ async def mark_sent(
 ) -> None:
     """Record Slack's answer for one message (see mark_sent_many)."""
     row = await session.get_one(OutboxMessage, message_id)
-    message = ClaimedMessage(
-        id=row.id,
-        method=row.method,
-        args=row.args,
-        attempts=row.attempts,
-        ordering_key=row.ordering_key,
-        request_id=row.request_id,
-        role=row.role,
-    )
+    message = _claimed(row, parents={})
     await mark_sent_many(session, delivered=[Delivered(message, channel, ts)], now=now)
 
 

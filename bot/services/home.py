@@ -30,6 +30,8 @@ HOME_ROLE = "home"
 NEAR_BREACH = dt.timedelta(hours=2)
 FIGURES_PERIOD = dt.timedelta(days=7)
 REFRESH_BATCH = 50
+# How often (simulated or real clock time) the shared queue is checked for the team's Homes.
+QUEUE_WATCH = dt.timedelta(minutes=1)
 
 
 def home_key(user_id: str) -> str:
@@ -61,10 +63,30 @@ class HomeDesk:
         self._committed = committed
         # One render at a time per person, so the last one queued saw the latest state.
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._watched_at: dt.datetime | None = None
+        self._queue: home.QueueState | None = None
 
     def register(self, scheduler: Scheduler) -> None:
-        """Refresh stale Homes on every scheduler pass."""
+        """Refresh stale Homes on every scheduler pass; watch the shared queue every minute."""
         scheduler.every_pass(self.refresh_stale)
+        scheduler.every_pass(self.watch_queue)
+
+    async def watch_queue(self, now: dt.datetime) -> int:
+        """Mark the team's Homes stale when the queue moved: new work, or time nearing a breach.
+
+        A change to one request marks only its own people; the technicians' and supervisors'
+        lists follow everyone's requests and the clock, so they are watched here instead.
+        """
+        if self._watched_at is not None and now - self._watched_at < QUEUE_WATCH:
+            return 0
+        self._watched_at = now
+        async with self._db.reading() as session:
+            state = await home.queue_state(session, until=now + NEAR_BREACH)
+        if state == self._queue:
+            return 0
+        self._queue = state
+        async with self._db.transaction() as session:
+            return await home.mark_team_stale(session)
 
     async def opened(self, user_id: str) -> None:
         """The person opened the Home tab: remember them and publish their Home."""
@@ -89,8 +111,10 @@ class HomeDesk:
     async def publish(self, user_id: str, *, seen: int = 0) -> None:
         """Render the person's Home now and queue it, superseding any unsent older one."""
         async with self._locks[user_id]:
-            view = views.home_view(await self.content(user_id), command=self._command)
+            content = await self.content(user_id)
+            view = views.home_view(content, command=self._command)
             async with self._db.transaction() as session:
+                await home.set_audience(session, user_id=user_id, audience=content.audience)
                 await outbox.enqueue(
                     session,
                     now=self._clock.now(),

@@ -214,3 +214,31 @@ async def test_a_home_tab_that_is_not_enabled_is_logged_and_breaks_nothing(
     await no_home.settle()
     assert len(no_home.slack.calls_to("views.publish")) == 3, "tried again for each change"
     assert no_home.slack.dm_messages(PAT), "the partner still got their confirmation"
+
+
+async def test_a_technicians_open_home_shows_a_new_request_without_reopening_it(
+    liaison: LocalLiaison,
+) -> None:
+    home = await open_home(liaison, SAM)
+    assert "Unclaimed* (0)" in str(home.blocks)
+    await file_request(liaison, impact="none", summary="New monitor please")
+    await liaison.advance(dt.timedelta(minutes=1))
+    home = liaison.slack.home(SAM)
+    assert home is not None
+    assert "Unclaimed* (1)" in str(home.blocks) and "New monitor please" in home.rendered
+
+
+async def test_a_request_drifting_near_its_breach_reaches_the_supervisors_home_by_itself(
+    liaison: LocalLiaison,
+) -> None:
+    await file_request(liaison, impact="none", summary="New monitor please")
+    home = await open_home(liaison, MORGAN)
+    assert "Near breach (next 2 hours, or breached)* (0)" in str(home.blocks)
+    partner_publishes = len(publishes(liaison, PAT))
+    row = await stored(liaison, 1)
+    assert row is not None
+    await liaison.skip_ahead(row.first_response_due - liaison.clock.now() - dt.timedelta(hours=1))
+    home = liaison.slack.home(MORGAN)
+    assert home is not None
+    assert "Near breach (next 2 hours, or breached)* (1)" in str(home.blocks)
+    assert len(publishes(liaison, PAT)) == partner_publishes, "the partner's Home did not change"
