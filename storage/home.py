@@ -72,6 +72,16 @@ async def mark_team_stale(session: AsyncSession) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def mark_all_stale(session: AsyncSession) -> int:
+    """Something everyone's Home shows moved (the current outages): all are out of date."""
+    result = await session.execute(
+        update(HomeViewer)
+        .values(refresh_pending=HomeViewer.refresh_pending + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def record_viewer(session: AsyncSession, *, user_id: str, now: dt.datetime) -> int:
     """Remember that this person has opened the Home; returns their stale mark (0 when new)."""
     query = select(HomeViewer.refresh_pending).where(HomeViewer.user_id == user_id)

@@ -14,16 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
+from bot.domain.outage import OutageSummary
 from bot.domain.summary import RequestSummary
 from bot.domain.transitions import OPEN
 from bot.scheduler import Scheduler
+from bot.services import outage_notices
 from bot.services.outages import OutageDesk
 from bot.services.queries import summarise
 from bot.services.roles import RoleDirectory
 from bot.views import home as views
-from storage import home, outbox, polls, requests
+from storage import home, outages, outbox, polls, requests
 from storage.engine import Database
-from storage.models import Request
+from storage.models import Outage, Request
 
 logger = logging.getLogger(__name__)
 HOME_ROLE = "home"
@@ -65,6 +67,7 @@ class HomeDesk:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._watched_at: dt.datetime | None = None
         self._queue: home.QueueState | None = None
+        self._shown_outages: tuple[tuple[OutageSummary, bool], ...] | None = None
 
     def register(self, scheduler: Scheduler) -> None:
         """Refresh stale Homes on every scheduler pass; watch the shared queue every minute."""
@@ -72,21 +75,32 @@ class HomeDesk:
         scheduler.every_pass(self.watch_queue)
 
     async def watch_queue(self, now: dt.datetime) -> int:
-        """Mark the team's Homes stale when the queue moved: new work, or time nearing a breach.
+        """Mark Homes stale when what many people see moved: the queue, or the outages.
 
-        A change to one request marks only its own people; the technicians' and supervisors'
-        lists follow everyone's requests and the clock, so they are watched here instead.
+        A change to one request marks only its own people. The technicians' and supervisors'
+        lists follow everyone's requests and the clock, and everyone's Home lists the current
+        outages (which start and end on the clock too), so those are watched here instead.
         """
         if self._watched_at is not None and now - self._watched_at < QUEUE_WATCH:
             return 0
         self._watched_at = now
         async with self._db.reading() as session:
-            state = await home.queue_state(session, until=now + NEAR_BREACH)
-        if state == self._queue:
+            queue = await home.queue_state(session, until=now + NEAR_BREACH)
+            live = await outages.list_live(session)
+        shown = tuple((o, o.in_progress(now)) for o in map(self._outage, live))
+        first = self._queue is None  # nothing to compare with yet: just remember
+        changed_outages = shown != self._shown_outages
+        if first or (queue == self._queue and not changed_outages):
+            self._queue, self._shown_outages = queue, shown
             return 0
-        self._queue = state
+        self._queue, self._shown_outages = queue, shown
         async with self._db.transaction() as session:
+            if changed_outages:
+                return await home.mark_all_stale(session)
             return await home.mark_team_stale(session)
+
+    def _outage(self, row: Outage) -> OutageSummary:
+        return outage_notices.summarise_outage(row, catalogue=self._catalogue)
 
     async def opened(self, user_id: str) -> None:
         """The person opened the Home tab: remember them and publish their Home."""

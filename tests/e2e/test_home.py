@@ -242,3 +242,19 @@ async def test_a_request_drifting_near_its_breach_reaches_the_supervisors_home_b
     assert home is not None
     assert "Near breach (next 2 hours, or breached)* (1)" in str(home.blocks)
     assert len(publishes(liaison, PAT)) == partner_publishes, "the partner's Home did not change"
+
+
+async def test_a_partners_open_home_learns_of_an_outage_and_of_its_end(
+    liaison: LocalLiaison,
+) -> None:
+    home = await open_home(liaison, JORDAN)
+    assert "OUT-1" not in home.rendered
+    await declare(liaison, summary="No network in buildings 4 and 5")
+    await liaison.advance(dt.timedelta(minutes=1))
+    home = liaison.slack.home(JORDAN)
+    assert home is not None and "No network in buildings 4 and 5" in home.rendered
+    number = 1
+    await liaison.runtime.outages.resolve(number, actor=SAM, resolution="Switch replaced")
+    await liaison.advance(dt.timedelta(minutes=1))
+    home = liaison.slack.home(JORDAN)
+    assert home is not None and "No network in buildings 4 and 5" not in home.rendered
