@@ -40,6 +40,7 @@ class Scheduler:
         self._idle_poll = idle_poll
         self._handlers: dict[str, TimerHandler] = {}
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
+        self._wake_for: list[Callable[[dt.datetime], dt.datetime | None]] = []
         self._lock = asyncio.Lock()
         self.lag_seconds = 0.0
         self._loop = BackgroundLoop(
@@ -54,9 +55,19 @@ class Scheduler:
         """Register what to do when a timer of `kind` falls due."""
         self._handlers[kind] = handler
 
-    def every_pass(self, job: Callable[[dt.datetime], Awaitable[int]]) -> None:
-        """Register a job that checks, on every pass, for work that is due (e.g. digests)."""
+    def every_pass(
+        self,
+        job: Callable[[dt.datetime], Awaitable[int]],
+        *,
+        next_due: Callable[[dt.datetime], dt.datetime | None] | None = None,
+    ) -> None:
+        """Register a job that checks, on every pass, for work that is due (e.g. digests).
+
+        `next_due` says when the job will next have work, so the scheduler wakes for it on time.
+        """
         self._periodic.append(job)
+        if next_due is not None:
+            self._wake_for.append(next_due)
 
     def wake(self) -> None:
         """New timers were committed; look again now."""
@@ -126,6 +137,9 @@ class Scheduler:
         await self._loop.stop()
 
     async def next_due(self) -> dt.datetime | None:
-        """When the earliest pending timer falls due (None when there is none)."""
+        """When the earliest pending timer or periodic job falls due (None when none will)."""
         async with self._db.reading() as session:
-            return await timers.next_due_at(session)
+            due = await timers.next_due_at(session)
+        now = self._clock.now()
+        moments = [m for m in (f(now) for f in self._wake_for) if m is not None]
+        return min([*moments, due] if due is not None else moments, default=None)

@@ -199,6 +199,19 @@ class DigestSchedule:
             day -= dt.timedelta(days=1)
         return None
 
+    def next_due(self, moment: dt.datetime) -> dt.datetime | None:
+        """The first daily or weekly digest time after `moment`, to wake up for it on time."""
+        day = moment.astimezone(self.zone).date()
+        candidates: list[dt.datetime] = []
+        for offset in range(_LOOK_BACK):
+            current = day + dt.timedelta(days=offset)
+            daily = self.calendar.is_working_day(current)
+            weekly = self.weekly_day is not None and current.weekday() == self.weekly_day
+            if (daily or weekly) and self._instant(current) > moment:
+                candidates.append(self._instant(current))
+                break
+        return min(candidates, default=None)
+
     def daily_period(self, due: dt.datetime) -> Period:
         """A daily digest covers everything since the previous working day's digest time."""
         previous = self.latest_daily(due - dt.timedelta(microseconds=1))

@@ -89,7 +89,13 @@ class DigestDesk:
 
     def register(self, scheduler: Scheduler) -> None:
         """Check on every scheduler pass whether a digest has fallen due."""
-        scheduler.every_pass(self.run_due)
+        scheduler.every_pass(self.run_due, next_due=self.next_due)
+
+    def next_due(self, now: dt.datetime) -> dt.datetime | None:
+        """When the next digest falls due (None when digests are off)."""
+        if self._schedule is None or not self._policy.destinations():
+            return None
+        return self._schedule.next_due(now)
 
     async def run_due(self, now: dt.datetime) -> int:
         """Send the daily or weekly digest that is due and not yet sent; returns messages queued."""

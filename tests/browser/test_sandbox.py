@@ -127,6 +127,7 @@ async def test_a_request_from_filing_to_the_poll(
     await press(page.get_by_role("banner"), "+1 day")
     await expect(page.get_by_test_id("clock")).to_contain_text("Tuesday 24 November 2026, 09:00")
     digest = page.get_by_role("main").locator(".message", has_text="Daily digest")
+    await expect(digest.locator(".meta")).to_contain_text("Tue 24 Nov, 07:45")
     await expect(digest).to_contain_text("Resolved: 1 (0): REQ-1")
     await expect(digest).to_contain_text("Polls answered: 1")
     await camera.shoot(page, "supervisor reads the daily digest")

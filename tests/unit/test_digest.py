@@ -41,6 +41,12 @@ def schedule() -> DigestSchedule:
     return DigestSchedule(at=dt.time(7, 45), zone=NEW_YORK, calendar=calendar, weekly_day=0)
 
 
+def test_the_scheduler_is_told_when_the_next_digest_falls_due(schedule: DigestSchedule) -> None:
+    assert schedule.next_due(local(25, 7, 45)) == local(27, 7, 45), "Thanksgiving is skipped"
+    assert schedule.next_due(local(27, 9)) == local(30, 7, 45), "then the weekend"
+    assert schedule.next_due(local(30, 7, 44)) == local(30, 7, 45)
+
+
 def test_the_daily_digest_skips_thanksgiving_and_the_weekend(schedule: DigestSchedule) -> None:
     assert schedule.latest_daily(local(26, 9)) == local(25, 7, 45), "Thanksgiving"
     assert schedule.latest_daily(local(29, 9)) == local(27, 7, 45), "Sunday"
