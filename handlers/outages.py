@@ -26,7 +26,12 @@ from bot.views.outage_modals import (
     outage_resolve_modal,
     outage_update_modal,
 )
-from bot.views.outages import linked_resolution_message, outage_confirmation, outage_list
+from bot.views.outages import (
+    linked_now_message,
+    linked_resolution_message,
+    outage_confirmation,
+    outage_list,
+)
 from bot.views.request_modal import RequestPrefill, request_modal
 from handlers.modals import known_outages
 from handlers.parse import (
@@ -117,6 +122,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         blocks, text = linked_resolution_message(result)
         await tell(respond, text, blocks=blocks)
 
+    app.action(OutageActionId.LINK_OPEN)(runtime.inflight.track(_linker(runtime)))
     app.action(OutageActionId.UPDATE)(runtime.inflight.track(_opener(runtime, update=True)))
     app.action(OutageActionId.RESOLVE)(runtime.inflight.track(_opener(runtime, update=False)))
     readers: dict[OutageCallbackId, Reader] = {
@@ -127,6 +133,25 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     }
     for callback_id, read in readers.items():
         app.view(callback_id)(runtime.inflight.track(_submitter(read)))
+
+
+def _linker(runtime: Runtime) -> Callable[..., Awaitable[None]]:
+    async def on_link_open_clicked(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        number = button_outage_number(body)
+        if number is None:
+            return
+        try:
+            outage, refs = await runtime.outages.link_open(number, actor=body["user"]["id"])
+        except DomainError as refused:
+            await tell(respond, str(refused))
+            return
+        blocks, text = linked_now_message(outage, refs)
+        await tell(respond, text, blocks=blocks)
+
+    return on_link_open_clicked
 
 
 def _opener(runtime: Runtime, *, update: bool) -> Callable[..., Awaitable[None]]:

@@ -126,6 +126,20 @@ async def open_linked_requests(session: AsyncSession, *, outage_id: int) -> Sequ
     return (await session.scalars(query)).all()
 
 
+async def open_unlinked_requests(session: AsyncSession, *, service_id: str) -> Sequence[Request]:
+    """Open requests on a service that no outage claims yet, oldest first."""
+    query = (
+        select(Request)
+        .where(
+            Request.service_id == service_id,
+            Request.status.in_(OPEN_STATUSES),
+            Request.outage_id.is_(None),
+        )
+        .order_by(Request.number)
+    )
+    return (await session.scalars(query)).all()
+
+
 async def link_request(session: AsyncSession, *, request_id: int, outage_id: int) -> None:
     """Link a request to the outage it was filed during."""
     await session.execute(

@@ -149,6 +149,7 @@ class OutageOutcome:
     outage: OutageSummary
     notified: int  # people sent a direct message about this change
     linked_open: tuple[str, ...] = ()  # refs of open requests linked to the outage
+    unlinked_open: tuple[str, ...] = ()  # open requests on the service filed before it
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,19 @@ class OutageTimers:
         if not open_:
             return
         outage = max(open_, key=lambda o: o.id)
-        await outages.link_request(session, request_id=request.id, outage_id=outage.id)
+        await self.link_one(session, request_id=request.id, outage_id=outage.id, now=now)
+
+    async def link_one(
+        self,
+        session: AsyncSession,
+        *,
+        request_id: int,
+        outage_id: int,
+        now: dt.datetime,
+        by: str | None = None,
+    ) -> None:
+        """Link a request to an outage; `by` is the technician who linked an earlier request."""
+        await outages.link_request(session, request_id=request_id, outage_id=outage_id)
         # The partner's confirmation and the card are queued after the filing hooks; the notes
         # about the link thread under them, so a timer due now writes them after the commit.
         await timers.schedule(
@@ -76,8 +88,9 @@ class OutageTimers:
             kind=OUTAGE_LINKED,
             due_at=now,
             now=now,
-            request_id=request.id,
-            outage_id=outage.id,
+            request_id=request_id,
+            outage_id=outage_id,
+            data={"by": by} if by else None,
         )
 
     async def _on_reminder(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
@@ -107,7 +120,7 @@ class OutageTimers:
         outage = self._summary(row)
         service = self._catalogue.service(request.service_id)
         summary = summarise(request, service_name=service.name if service else request.service_id)
-        note = linked_card_note(outage)
+        note = linked_card_note(outage, by=(timer.data or {}).get("by"))
         await notices.card_thread_reply(session, request=summary, rendered=note, now=now)
         if outage.status.is_live and summary.status.is_open:
             note = linked_request_note(outage, summary.ref)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -153,8 +154,9 @@ class OutageDesk:
                 now=now,
             )
             outcome = await self._first_word(session, row, E.DECLARED, actor=actor, now=now)
+            earlier = await outages.open_unlinked_requests(session, service_id=row.service_id)
         self._changed()
-        return outcome
+        return replace(outcome, unlinked_open=tuple(format_number(r.number) for r in earlier))
 
     async def schedule_maintenance(self, form: MaintenanceForm, *, actor: str) -> OutageOutcome:
         """Plan maintenance: announce it now, remind before it starts, say when it has ended."""
@@ -257,6 +259,31 @@ class OutageDesk:
             len(skipped),
         )
         return LinkedResolution(format_outage_number(number), tuple(resolved), tuple(skipped))
+
+    async def link_open(self, number: int, *, actor: str) -> tuple[OutageSummary, list[str]]:
+        """Link the open requests on an open outage's service that were filed before it."""
+        await self.require_manager(actor)
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row = await self._live_row(session, number)
+            if row.kind == OutageKind.MAINTENANCE or S(row.status) is not S.OPEN:
+                raise InvalidTransition("Only an open outage or degradation links requests.")
+            earlier = await outages.open_unlinked_requests(session, service_id=row.service_id)
+            for request in earlier:
+                await self._timers.link_one(
+                    session, request_id=request.id, outage_id=row.id, now=now, by=actor
+                )
+        if earlier:
+            self._changed()
+            self._scheduled()  # the link notes are written by a timer due now
+        refs = [format_number(r.number) for r in earlier]
+        logger.info(
+            "requests linked outage=%s actor=%s linked=%d",
+            format_outage_number(number),
+            actor,
+            len(refs),
+        )
+        return self._summary(row), refs
 
     async def follow(self, number: int, *, user: str) -> OutageSummary:
         """Record that `user` wants every update of an outage; a second click changes nothing."""

@@ -97,6 +97,7 @@ class OutageActionId(StrEnum):
     UPDATE = "outage_update"
     RESOLVE = "outage_resolve"
     RESOLVE_LINKED = "outage_resolve_linked"
+    LINK_OPEN = "outage_link_open"
     KIND = "outage_kind_radio"
     SUMMARY = "outage_summary_input"
     WORKAROUND = "outage_workaround_input"

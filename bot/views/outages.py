@@ -187,7 +187,37 @@ def outage_confirmation(event: OutageEvent, outcome: OutageOutcome) -> Rendered:
     blocks: list[Block] = [SectionBlock(text=md(line))]
     if outcome.linked_open and event is E.RESOLVED:
         blocks += _linked_offer(outage, outcome.linked_open)
+    if outcome.unlinked_open and event is E.DECLARED:
+        blocks += _link_offer(outage, outcome.unlinked_open)
     return blocks, _plain(line)
+
+
+def _link_offer(outage: OutageSummary, refs: Sequence[str]) -> list[Block]:
+    count = len(refs)
+    noun = "request" if count == 1 else "requests"
+    shown = ", ".join(refs[:20]) + (f" and {count - 20} more" if count > 20 else "")
+    text = (
+        f"{count} open {noun} on *{escape(outage.service_name)}* {'was' if count == 1 else 'were'}"
+        f" filed before {outage.ref}: {shown}. If {'it is' if count == 1 else 'they are'} about "
+        "this outage, link them: their partners hear every update, and resolving the outage "
+        "offers to resolve them together."
+    )
+    button = ButtonElement(
+        text=plain(f"Link {count} {noun}"),
+        action_id=OutageActionId.LINK_OPEN,
+        value=str(outage.number),
+    )
+    return [SectionBlock(text=md(text)), ActionsBlock(elements=[button])]
+
+
+def linked_now_message(outage: OutageSummary, refs: Sequence[str]) -> Rendered:
+    """What linking the earlier requests did."""
+    if not refs:
+        line = f"No open request on {escape(outage.service_name)} is left to link to {outage.ref}."
+    else:
+        linked = ", ".join(refs)
+        line = f"{DONE} Linked {linked} to {outage.ref}; each partner is told in their thread."
+    return [SectionBlock(text=md(line))], _plain(line)
 
 
 def linked_resolution_message(result: LinkedResolution) -> Rendered:
@@ -219,13 +249,15 @@ def linked_request_note(outage: OutageSummary, request_ref: str) -> Rendered:
     return blocks, f"{request_ref} is linked to {outage.ref}"
 
 
-def linked_card_note(outage: OutageSummary) -> Rendered:
-    """In the card's thread: the request was filed during an outage and is linked to it."""
-    text = (
-        f"🔗 Filed during {outage.ref} ({outage.kind.label.lower()} of "
-        f"{escape(outage.service_name)}) and linked to it. Resolving the outage offers to "
-        "resolve its linked requests together."
+def linked_card_note(outage: OutageSummary, *, by: str | None = None) -> Rendered:
+    """In the card's thread: the request is linked to an outage (filed during it, or by hand)."""
+    what = f"{outage.kind.label.lower()} of {escape(outage.service_name)}"
+    how = (
+        f"Linked to {outage.ref} ({what}) by {mention(by)}."
+        if by
+        else f"Filed during {outage.ref} ({what}) and linked to it."
     )
+    text = f"🔗 {how} Resolving the outage offers to resolve its linked requests together."
     return [SectionBlock(text=md(text))], f"Linked to {outage.ref}"
 
 

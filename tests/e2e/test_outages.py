@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.errors import NotPermitted
 from bot.local import LocalLiaison
 from bot.simulator.model import SimMessage
 from storage import outages
@@ -326,3 +327,53 @@ async def test_the_list_shows_current_and_upcoming_with_buttons_for_technicians(
     [listing] = liaison.slack.ephemerals(ALEX)
     assert listing.action_ids().count("outage_update") == 2
     assert listing.action_ids().count("outage_resolve") == 2
+
+
+async def test_requests_filed_before_the_declaration_are_offered_for_linking(
+    liaison: LocalLiaison,
+) -> None:
+    await file_request(liaison, PAT, summary="No network in room 210")
+    await file_request(liaison, CASEY, summary="Hangar offline")
+    await file_request(liaison, JORDAN, service="email", summary="Mailbox full")
+    await declare(liaison)
+    offer = _with_action(liaison.slack.ephemerals(SAM), "outage_link_open")
+    assert "2 open requests on *Network" in str(offer.blocks)
+    assert "REQ-1, REQ-2" in offer.rendered and "REQ-3" not in offer.rendered
+    await liaison.slack.click(
+        SAM, channel=offer.channel, ts=offer.ts, action_id="outage_link_open", value="1"
+    )
+    await liaison.settle()
+
+    assert "Linked REQ-1, REQ-2 to OUT-1" in liaison.slack.ephemerals(SAM)[-1].rendered
+    for number in (1, 2):
+        row = await stored(liaison, number)
+        assert row is not None and row.outage_id == await _outage_id(liaison)
+    unrelated = await stored(liaison, 3)
+    assert unrelated is not None and unrelated.outage_id is None
+    [pat_ack] = liaison.slack.dm_messages(PAT)[:1]
+    assert "We have linked your request" in _thread_text(liaison, pat_ack)
+    card = liaison.slack.messages("C0TRIAGE")[0]
+    notes = [m.rendered for m in liaison.slack.thread(card.channel, card.ts)[1:]]
+    assert any(
+        "Linked to OUT-1 (outage of Network (NIPR/SIPR connectivity)) by @sam" in n for n in notes
+    )
+
+    await liaison.slack.click(
+        SAM, channel=offer.channel, ts=offer.ts, action_id="outage_link_open", value="1"
+    )
+    await liaison.settle()
+    assert "No open request on Network" in liaison.slack.ephemerals(SAM)[-1].rendered
+    await from_the_list(
+        liaison, SAM, "outage_resolve", {"outage_resolution": "The carrier replaced the fibre"}
+    )
+    offer = _with_action(liaison.slack.ephemerals(SAM), "outage_resolve_linked")
+    assert "Resolve 2 linked requests" in offer.rendered
+
+
+async def test_only_technicians_and_supervisors_may_link_requests(liaison: LocalLiaison) -> None:
+    await file_request(liaison, PAT, summary="No network in room 210")
+    await declare(liaison)
+    with pytest.raises(NotPermitted):
+        await liaison.runtime.outages.link_open(1, actor=PAT)
+    row = await stored(liaison, 1)
+    assert row is not None and row.outage_id is None
