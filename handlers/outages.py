@@ -105,24 +105,18 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         except SlackApiError as exc:  # closed or changed meanwhile; the follow is recorded
             logger.warning("could not update the request form error=%s", exc.response.get("error"))
 
-    @app.action(OutageActionId.RESOLVE_LINKED)
-    @runtime.inflight.track
-    async def on_resolve_linked_clicked(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        number = button_outage_number(body)
-        if number is None:
-            return
-        try:
-            result = await runtime.outages.resolve_linked(number, actor=body["user"]["id"])
-        except DomainError as refused:
-            await tell(respond, str(refused))
-            return
-        blocks, text = linked_resolution_message(result)
-        await tell(respond, text, blocks=blocks)
+    async def resolve_linked(number: int, actor: str) -> Rendered:
+        return linked_resolution_message(await runtime.outages.resolve_linked(number, actor=actor))
 
-    app.action(OutageActionId.LINK_OPEN)(runtime.inflight.track(_linker(runtime)))
+    async def link_open(number: int, actor: str) -> Rendered:
+        outage, refs = await runtime.outages.link_open(number, actor=actor)
+        return linked_now_message(outage, refs)
+
+    for action_id, act in (
+        (OutageActionId.RESOLVE_LINKED, resolve_linked),
+        (OutageActionId.LINK_OPEN, link_open),
+    ):
+        app.action(action_id)(runtime.inflight.track(_batch_button(act)))
     app.action(OutageActionId.UPDATE)(runtime.inflight.track(_opener(runtime, update=True)))
     app.action(OutageActionId.RESOLVE)(runtime.inflight.track(_opener(runtime, update=False)))
     readers: dict[OutageCallbackId, Reader] = {
@@ -135,8 +129,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         app.view(callback_id)(runtime.inflight.track(_submitter(read)))
 
 
-def _linker(runtime: Runtime) -> Callable[..., Awaitable[None]]:
-    async def on_link_open_clicked(
+def _batch_button(act: Callable[[int, str], Awaitable[Rendered]]) -> Callable[..., Awaitable[None]]:
+    """A button acting on an outage's requests together; the answer goes to the clicker."""
+
+    async def on_outage_batch_clicked(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
@@ -144,14 +140,13 @@ def _linker(runtime: Runtime) -> Callable[..., Awaitable[None]]:
         if number is None:
             return
         try:
-            outage, refs = await runtime.outages.link_open(number, actor=body["user"]["id"])
+            blocks, text = await act(number, body["user"]["id"])
         except DomainError as refused:
             await tell(respond, str(refused))
             return
-        blocks, text = linked_now_message(outage, refs)
         await tell(respond, text, blocks=blocks)
 
-    return on_link_open_clicked
+    return on_outage_batch_clicked
 
 
 def _opener(runtime: Runtime, *, update: bool) -> Callable[..., Awaitable[None]]:
