@@ -74,17 +74,18 @@ class Sandbox:
             return
         if text.startswith("/"):
             command, _, rest = text.partition(" ")
-            if command != "/request":
-                self.note(user_id, f"{command} is not a command in this workspace; try /request")
+            known = self.liaison.runtime.settings.slash_command
+            if command != known:
+                self.note(user_id, f"{command} is not a command in this workspace; try {known}")
                 return
-            await self._act(user_id, lambda: self._command(user_id, channel, rest))
+            await self._act(user_id, lambda: self._command(user_id, command, channel, rest))
             return
         await self._act(
             user_id, lambda: self.slack.post_message(user_id, channel, text, thread_ts=thread_ts)
         )
 
-    async def _command(self, user_id: str, channel: str, text: str) -> None:
-        result = await self.slack.command(user_id, "/request", text, channel_id=channel)
+    async def _command(self, user_id: str, command: str, channel: str, text: str) -> None:
+        result = await self.slack.command(user_id, command, text, channel_id=channel)
         self._slack_said(user_id, result.error)
 
     async def click(

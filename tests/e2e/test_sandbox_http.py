@@ -77,6 +77,18 @@ async def test_a_message_to_liaison_gets_the_offer_to_file_it(sandbox: SandboxSe
     assert "File this" in page
 
 
+async def test_a_command_the_workspace_lacks_is_answered_where_it_was_typed(
+    sandbox: SandboxServer,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        token = await page_token(http, sandbox)
+        form = {"token": token, "as": PAT, "channel": "U0BOT", "text": "/giphy cats"}
+        async with http.post(sandbox.url + "say", data=form) as answer:
+            page = await answer.text()
+    assert "/giphy is not a command in this workspace; try /request" in page
+    assert sandbox.sandbox.slack.calls_to("views.open") == []
+
+
 def test_it_listens_on_loopback_port_8080_unless_asked(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
