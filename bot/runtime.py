@@ -19,6 +19,7 @@ from bot.scheduler import Scheduler
 from bot.services.closing import ClosingDesk, ClosingPolicy
 from bot.services.digests import DigestDesk, DigestPolicy
 from bot.services.expectations import Expectations
+from bot.services.follow_ups import FollowUpDesk
 from bot.services.home import HomeDesk
 from bot.services.intake import IntakeService
 from bot.services.outages import OutageDesk
@@ -47,6 +48,7 @@ class Runtime:
     roles: RoleDirectory
     expectations: Expectations
     polls: PollDesk
+    follow_ups: FollowUpDesk
     triage: TriageService
     partners: PartnerDesk
     outages: OutageDesk
@@ -106,15 +108,26 @@ async def build_runtime(
     )
     expectations.register(scheduler)
     intake.on_filed(expectations.on_filed)
+    policy = poll_policy(settings, catalogue)
     polls = PollDesk(
         database=database,
         catalogue=catalogue,
         clock=clock,
         roles=roles,
-        policy=poll_policy(settings, catalogue),
+        policy=policy,
         committed=outbox.wake,
     )
     polls.register(scheduler)
+    follow_ups = FollowUpDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        policy=policy,
+        polls=polls,
+        committed=outbox.wake,
+    )
+    follow_ups.register(scheduler)
     closing = ClosingDesk(
         catalogue=catalogue,
         policy=ClosingPolicy(
@@ -186,6 +199,7 @@ async def build_runtime(
         roles=roles,
         expectations=expectations,
         polls=polls,
+        follow_ups=follow_ups,
         triage=triage,
         partners=partners,
         outages=outages,

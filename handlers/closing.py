@@ -179,14 +179,14 @@ def _poll_button(work: PollWork) -> Callable[..., Awaitable[None]]:
 
 
 def _register_follow_ups(app: AsyncApp, runtime: Runtime) -> None:
-    polls = runtime.polls
+    follow_ups = runtime.follow_ups
 
     async def take(follow_up_id: int, user: str) -> Rendered | None:
-        await polls.take_follow_up(follow_up_id, supervisor=user)
+        await follow_ups.take_follow_up(follow_up_id, supervisor=user)
         return None
 
     async def finish(follow_up_id: int, user: str) -> Rendered | None:
-        await polls.finish_follow_up(follow_up_id, supervisor=user)
+        await follow_ups.finish_follow_up(follow_up_id, supervisor=user)
         return None
 
     app.action(ClosingActionId.TAKE_FOLLOW_UP)(runtime.inflight.track(request_button(take)))
@@ -200,7 +200,9 @@ def _register_follow_ups(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         follow_up_id = _int(body["actions"][0].get("value"))
         try:
-            request = await polls.follow_up_request(follow_up_id, supervisor=body["user"]["id"])
+            request = await follow_ups.follow_up_request(
+                follow_up_id, supervisor=body["user"]["id"]
+            )
         except DomainError as refused:
             await tell(respond, str(refused))
             return
@@ -223,7 +225,7 @@ def _register_follow_ups(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         follow_up_id = decode_follow_up_metadata(view.get("private_metadata")) or 0
         try:
-            await polls.write_to_partner(follow_up_id, supervisor=user, text=text)
+            await follow_ups.write_to_partner(follow_up_id, supervisor=user, text=text)
         except DomainError as refused:
             await client.chat_postMessage(channel=user, text=str(refused))
 

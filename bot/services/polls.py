@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,30 +13,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.domain.errors import InvalidTransition, NotFound, NotPermitted
-from bot.domain.poll import FollowUpView, KeptInformed, PollView, RequestFacts
-from bot.domain.summary import RequestSummary, TimelineEntry
+from bot.domain.poll import KeptInformed, PollView, RequestFacts
+from bot.domain.summary import RequestSummary
 from bot.scheduler import Scheduler
 from bot.services import notices
 from bot.services.queries import summarise
 from bot.services.roles import RoleDirectory
 from bot.views.polls import (
     feedback_in_card_thread,
-    follow_up_status,
-    follow_up_to_partner,
     kudos_message,
-    low_score_alert,
     poll_message,
 )
 from storage import history, outbox, polls, requests, timers
 from storage.engine import Database
-from storage.models import FollowUp, Poll, Request, RequestEvent, Timer
+from storage.models import Poll, Request, Timer
 from storage.polls import PollCounts
 
 logger = logging.getLogger(__name__)
-POLL_EXPIRY, FOLLOW_UP_DUE = "poll_expiry", "follow_up_due"
+POLL_EXPIRY = "poll_expiry"
 OUR_UPDATES = frozenset(
     {"claim", "assign", "update", "resolve", "reprioritise", "message_partner", "promise_lapsed"}
 )
+
+
+LowScoreHook = Callable[[AsyncSession, Poll, PollView, dt.datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,15 @@ class PollDesk:
         self._roles = roles
         self._policy = policy
         self._committed = committed
+        self._low_score: LowScoreHook | None = None
 
     def register(self, scheduler: Scheduler) -> None:
-        """Poll expiry and overdue follow-ups are timers."""
+        """Poll expiry is a timer."""
         scheduler.on(POLL_EXPIRY, self._on_expiry)
-        scheduler.on(FOLLOW_UP_DUE, self._on_follow_up_due)
+
+    def on_low_score(self, hook: LowScoreHook) -> None:
+        """Run `hook` in the answer's transaction when a partner is unhappy (the follow-ups)."""
+        self._low_score = hook
 
     async def start(self, session: AsyncSession, request: RequestSummary, now: dt.datetime) -> None:
         """Poll the partner about a closing, unless opted out, polled lately or not sampled."""
@@ -93,9 +97,9 @@ class PollDesk:
             comment="",
         )
         if reason:
-            await self._event(session, request.id, "poll_skipped", now, reason=reason)
+            await record_event(session, request.id, "poll_skipped", now, reason=reason)
             return
-        view = await self._view(session, poll)
+        view = await self.view(session, poll)
         await notices.partner_thread_reply(
             session,
             request=request,
@@ -111,7 +115,7 @@ class PollDesk:
             request_id=request.id,
             data={"poll": poll.id},
         )
-        await self._event(session, request.id, "poll_sent", now, poll=poll.id)
+        await record_event(session, request.id, "poll_sent", now, poll=poll.id)
 
     async def answer(
         self,
@@ -130,12 +134,12 @@ class PollDesk:
             values = _changed(poll, rating=rating, informed=informed, trust=trust, comment=comment)
             if values:
                 await polls.set_answer(session, poll_id=poll_id, values=values, now=now)
-                await self._event(
+                await record_event(
                     session, poll.request_id, "poll_answer", now, actor=user, **values
                 )
                 poll = await polls.get_poll(session, poll_id=poll_id) or poll
                 await self._route(session, poll, now)
-            view = await self._view(session, poll)
+            view = await self.view(session, poll)
         self._committed()
         return view
 
@@ -147,7 +151,7 @@ class PollDesk:
             if poll is None or poll.partner_id != user:
                 raise NotPermitted("This poll was sent to someone else.")
             await polls.set_opt_out(session, partner_id=user, value=True, now=now)
-            await self._event(session, poll.request_id, "poll_opt_out", now, actor=user)
+            await record_event(session, poll.request_id, "poll_opt_out", now, actor=user)
 
     async def poll_view(self, poll_id: int, *, user: str) -> PollView:
         """A poll as its partner sees it (for the comment modal)."""
@@ -155,94 +159,18 @@ class PollDesk:
             poll = await polls.get_poll(session, poll_id=poll_id)
             if poll is None or poll.partner_id != user:
                 raise NotPermitted("This poll was sent to someone else.")
-            return await self._view(session, poll)
+            return await self.view(session, poll)
 
     async def stats(self, *, since: dt.datetime, until: dt.datetime) -> PollCounts:
         """Response rate, scores and "kept informed" of the polls sent in a period."""
         async with self._db.reading() as session:
             return await polls.poll_counts(session, since=since, until=until)
 
-    # Follow-ups ---------------------------------------------------------------------------
-
-    async def take_follow_up(self, follow_up_id: int, *, supervisor: str) -> FollowUpView:
-        """A supervisor takes ownership; exactly one can."""
-        now = self._clock.now()
-        await self._require_supervisor(supervisor)
-        async with self._db.transaction() as session:
-            follow_up = await self._follow_up(session, follow_up_id)
-            if not await polls.take_follow_up(
-                session, follow_up_id=follow_up_id, owner_id=supervisor, now=now
-            ):
-                owner = follow_up.owner_id
-                raise InvalidTransition(f"<@{owner}> has already taken this follow-up.")
-            follow_up = await self._follow_up(session, follow_up_id)
-            await self._event(
-                session, follow_up.request_id, "follow_up_taken", now, actor=supervisor
-            )
-            view = await self._follow_up_view(session, follow_up)
-            await self._refresh_alert(session, view, now)
-        self._committed()
-        return view
-
-    async def follow_up_request(self, follow_up_id: int, *, supervisor: str) -> RequestSummary:
-        """The request behind a follow-up, for a supervisor about to write to its partner."""
-        await self._require_supervisor(supervisor)
-        async with self._db.reading() as session:
-            follow_up = await self._follow_up(session, follow_up_id)
-            row = await requests.get_request_by_id(session, request_id=follow_up.request_id)
-            assert row is not None
-            return self._summary(row)
-
-    async def write_to_partner(self, follow_up_id: int, *, supervisor: str, text: str) -> None:
-        """A supervisor's own words to the partner, sent through the bot and recorded."""
-        now = self._clock.now()
-        await self._require_supervisor(supervisor)
-        async with self._db.transaction() as session:
-            follow_up = await self._follow_up(session, follow_up_id)
-            row = await requests.get_request_by_id(session, request_id=follow_up.request_id)
-            assert row is not None
-            summary = self._summary(row)
-            await history.append_event(
-                session,
-                request_id=row.id,
-                at=now,
-                kind="follow_up_message",
-                actor_id=supervisor,
-                partner_visible=True,
-                text=text,
-            )
-            rendered = follow_up_to_partner(summary, supervisor, text)
-            await notices.partner_thread_reply(session, request=summary, rendered=rendered, now=now)
-        self._committed()
-
-    async def finish_follow_up(self, follow_up_id: int, *, supervisor: str) -> FollowUpView:
-        """Mark a follow-up done; it leaves the digests' open list."""
-        now = self._clock.now()
-        await self._require_supervisor(supervisor)
-        async with self._db.transaction() as session:
-            if not await polls.finish_follow_up(session, follow_up_id=follow_up_id, now=now):
-                raise InvalidTransition("This follow-up is already done.")
-            follow_up = await self._follow_up(session, follow_up_id)
-            await timers.cancel(session, kinds=(FOLLOW_UP_DUE,), request_id=follow_up.request_id)
-            await self._event(
-                session, follow_up.request_id, "follow_up_done", now, actor=supervisor
-            )
-            view = await self._follow_up_view(session, follow_up)
-            await self._refresh_alert(session, view, now)
-        self._committed()
-        return view
-
-    async def open_follow_ups(self) -> list[FollowUpView]:
-        """Follow-ups not yet done, most overdue first (for the digests)."""
-        async with self._db.reading() as session:
-            rows = await polls.open_follow_ups(session)
-            return [await self._follow_up_view(session, row) for row in rows]
-
     # Routing ------------------------------------------------------------------------------
 
     async def _route(self, session: AsyncSession, poll: Poll, now: dt.datetime) -> None:
         """Answers go to the card's thread, kudos to the team, low scores to a supervisor."""
-        view = await self._view(session, poll)
+        view = await self.view(session, poll)
         request = view.facts.request
         await notices.update_posted(
             session,
@@ -277,58 +205,12 @@ class PollDesk:
                 dedupe_key=f"kudos:{poll.id}",
             )
         low = (poll.rating is not None and poll.rating <= 2) or poll.informed == KeptInformed.NO
-        if low and await polls.follow_up_for_poll(session, poll_id=poll.id) is None:
-            await self._raise_follow_up(session, poll, view, now)
-
-    async def _raise_follow_up(
-        self, session: AsyncSession, poll: Poll, view: PollView, now: dt.datetime
-    ) -> None:
-        calendar = self._catalogue.calendar
-        due = calendar.add(now, calendar.working_day_length() * self._policy.follow_up_days)
-        follow_up = await polls.insert_follow_up(
-            session, poll_id=poll.id, request_id=poll.request_id, created_at=now, due_at=due
-        )
-        entries = await history.timeline(session, request_id=poll.request_id, partner_only=True)
-        timeline = [_entry(e) for e in entries]
-        rendered = low_score_alert(view, timeline, follow_up_id=follow_up.id)
-        for channel in self._alert_channels():
-            await notices.post_to_channel(
-                session,
-                request=view.facts.request,
-                channel=channel,
-                rendered=rendered,
-                now=now,
-                role=f"followup:{follow_up.id}",
-                dedupe_key=f"followup:{follow_up.id}:{channel}",
-            )
-        await timers.schedule(
-            session,
-            kind=FOLLOW_UP_DUE,
-            due_at=due,
-            now=now,
-            request_id=poll.request_id,
-            data={"follow_up": follow_up.id},
-        )
-        await self._event(session, poll.request_id, "follow_up_opened", now, follow_up=follow_up.id)
-
-    async def _refresh_alert(
-        self, session: AsyncSession, view: FollowUpView, now: dt.datetime
-    ) -> None:
-        channel = self._alert_channels()[0]
-        await notices.update_posted(
-            session,
-            request=view.poll.facts.request,
-            role=f"followup:{view.id}",
-            channel=channel,
-            rendered=follow_up_status(view),
-            now=now,
-        )
-
-    def _alert_channels(self) -> list[str]:
-        """The supervisors' channel, or each listed supervisor's DM when there is none."""
-        if self._policy.supervisor_channel:
-            return [self._policy.supervisor_channel]
-        return list(self._policy.supervisors)
+        if (
+            low
+            and self._low_score
+            and await polls.follow_up_for_poll(session, poll_id=poll.id) is None
+        ):
+            await self._low_score(session, poll, view, now)
 
     # Timers -------------------------------------------------------------------------------
 
@@ -337,7 +219,7 @@ class PollDesk:
         if await polls.close_poll(session, poll_id=poll_id):
             poll = await polls.get_poll(session, poll_id=poll_id)
             assert poll is not None
-            view = await self._view(session, poll)
+            view = await self.view(session, poll)
             request = view.facts.request
             await notices.update_posted(
                 session,
@@ -347,18 +229,6 @@ class PollDesk:
                 rendered=poll_message(view),
                 now=now,
             )
-
-    async def _on_follow_up_due(
-        self, session: AsyncSession, timer: Timer, now: dt.datetime
-    ) -> None:
-        follow_up = await polls.get_follow_up(
-            session, follow_up_id=int(timer.data.get("follow_up", 0))
-        )
-        if follow_up is None or follow_up.done_at is not None:
-            return
-        await self._event(session, follow_up.request_id, "follow_up_overdue", now)
-        view = await self._follow_up_view(session, follow_up)
-        await self._refresh_alert(session, view, now)
 
     # Helpers ------------------------------------------------------------------------------
 
@@ -388,7 +258,8 @@ class PollDesk:
             raise InvalidTransition(f"This poll closed on {closed}. Thank you all the same.")
         return poll
 
-    async def _view(self, session: AsyncSession, poll: Poll) -> PollView:
+    async def view(self, session: AsyncSession, poll: Poll) -> PollView:
+        """A poll with the facts of its request, as the partner and the team see it."""
         row = await requests.get_request_by_id(session, request_id=poll.request_id)
         assert row is not None
         return PollView(
@@ -419,47 +290,6 @@ class PollDesk:
             reopened=kinds.count("reopen"),
         )
 
-    async def _follow_up(self, session: AsyncSession, follow_up_id: int) -> FollowUp:
-        follow_up = await polls.get_follow_up(session, follow_up_id=follow_up_id)
-        if follow_up is None:
-            raise NotFound("That follow-up does not exist.")
-        return follow_up
-
-    async def _follow_up_view(self, session: AsyncSession, follow_up: FollowUp) -> FollowUpView:
-        poll = await polls.get_poll(session, poll_id=follow_up.poll_id)
-        assert poll is not None
-        return FollowUpView(
-            id=follow_up.id,
-            poll=await self._view(session, poll),
-            owner_id=follow_up.owner_id,
-            due_at=follow_up.due_at,
-            done_at=follow_up.done_at,
-        )
-
-    async def _require_supervisor(self, user: str) -> None:
-        if not await self._roles.is_supervisor(user):
-            raise NotPermitted("Only supervisors handle follow-ups.")
-
-    async def _event(
-        self,
-        session: AsyncSession,
-        request_id: int,
-        kind: str,
-        now: dt.datetime,
-        *,
-        actor: str | None = None,
-        **data: object,
-    ) -> None:
-        await history.append_event(
-            session,
-            request_id=request_id,
-            at=now,
-            kind=kind,
-            actor_id=actor,
-            partner_visible=False,
-            data={k: (v.value if hasattr(v, "value") else v) for k, v in data.items()},
-        )
-
     def _summary(self, row: Request) -> RequestSummary:
         service = self._catalogue.service(row.service_id)
         return summarise(row, service_name=service.name if service else row.service_id)
@@ -482,16 +312,26 @@ def _changed(poll: Poll, **answers: object) -> dict[str, object]:
     return values
 
 
-def _entry(event: RequestEvent) -> TimelineEntry:
-    return TimelineEntry(
-        at=event.at,
-        kind=event.kind,
-        actor_id=event.actor_id,
-        partner_visible=event.partner_visible,
-        text=event.text,
-        data=dict(event.data),
-    )
-
-
 async def _posted(session: AsyncSession, request: RequestSummary, role: str) -> bool:
     return await outbox.find_role_message(session, request_id=request.id, role=role) is not None
+
+
+async def record_event(
+    session: AsyncSession,
+    request_id: int,
+    kind: str,
+    now: dt.datetime,
+    *,
+    actor: str | None = None,
+    **data: object,
+) -> None:
+    """A line in the request's history that only the team sees (poll and follow-up steps)."""
+    await history.append_event(
+        session,
+        request_id=request_id,
+        at=now,
+        kind=kind,
+        actor_id=actor,
+        partner_visible=False,
+        data={k: (v.value if hasattr(v, "value") else v) for k, v in data.items()},
+    )

@@ -186,7 +186,7 @@ async def test_a_low_score_reaches_a_supervisor_who_follows_up(liaison: LocalLia
     assert "follow_up_overdue" in await kinds(liaison)
     await click(liaison, MORGAN, alert, "follow_up_done")
     assert "follow_up_done" in await kinds(liaison)
-    assert await liaison.runtime.polls.open_follow_ups() == []
+    assert await liaison.runtime.follow_ups.open_follow_ups() == []
 
 
 async def test_kudos_for_a_high_score_with_a_comment(liaison: LocalLiaison) -> None:
