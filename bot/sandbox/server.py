@@ -20,7 +20,8 @@ SANDBOX = web.AppKey("sandbox", Sandbox)
 TOKEN = web.AppKey("token", str)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",

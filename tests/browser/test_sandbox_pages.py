@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
+from bot.sandbox.server import SandboxServer
 from tests.browser.conftest import Camera
 from tests.browser.test_sandbox import PAT, REPLIES, SAM, become, card, go, press, say
 
@@ -64,3 +65,18 @@ async def test_skipping_ahead_shows_liaison_keeping_its_promise(page: Page, came
     await expect(update).to_contain_text("We promised you an update on REQ-1 by today at 10:00 AM")
     await expect(update).to_contain_text("Status: New, not yet claimed")
     await camera.shoot(page, "the partner hears from Liaison when promised")
+
+
+async def test_a_second_window_shows_what_someone_else_just_did(
+    page: Page, browser: Browser, sandbox: SandboxServer, camera: Camera
+) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    technician = await context.new_page()
+    await technician.goto(sandbox.url + "?as=U0SAM&in=C0TRIAGE")
+    await expect(technician.get_by_role("main")).to_contain_text("No messages yet.")
+
+    await become(page, PAT)
+    await file(page, "Phones in building 4 are dead")
+    await expect(card(technician, 1)).to_contain_text("Phones in building 4 are dead")
+    await camera.shoot(technician, "the technician's window caught up by itself")
+    await context.close()
