@@ -106,10 +106,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             logger.warning("could not update the request form error=%s", exc.response.get("error"))
 
     async def resolve_linked(number: int, actor: str) -> Rendered:
-        return linked_resolution_message(await runtime.outages.resolve_linked(number, actor=actor))
+        return linked_resolution_message(
+            await runtime.outages.links.resolve_linked(number, actor=actor)
+        )
 
     async def link_open(number: int, actor: str) -> Rendered:
-        outage, refs = await runtime.outages.link_open(number, actor=actor)
+        outage, refs = await runtime.outages.links.link_open(number, actor=actor)
         return linked_now_message(outage, refs)
 
     for action_id, act in (

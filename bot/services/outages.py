@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
-from bot.domain.errors import DomainError, InvalidTransition, NotFound, NotPermitted
+from bot.domain.errors import InvalidTransition, NotPermitted
 from bot.domain.model import format_number
 from bot.domain.outage import (
     CHANGED_END,
@@ -20,7 +20,6 @@ from bot.domain.outage import (
     CHANGED_START,
     CHANGED_SUMMARY,
     CHANGED_WORKAROUND,
-    LinkedResolution,
     OutageBanner,
     OutageBoard,
     OutageChange,
@@ -32,7 +31,6 @@ from bot.domain.outage import (
     format_outage_number,
 )
 from bot.domain.summary import RequestSummary
-from bot.domain.transitions import Action
 from bot.scheduler import Scheduler
 from bot.services import outage_notices
 from bot.services.outage_cache import LiveOutages
@@ -45,9 +43,11 @@ from bot.services.outage_forms import (
     validate_edit,
     validate_maintenance,
 )
+from bot.services.outage_links import OutageLinks
+from bot.services.outage_rows import live_outage_row
 from bot.services.outage_timers import OutageTimers
 from bot.services.roles import RoleDirectory
-from bot.services.triage import Edit, TriageService
+from bot.services.triage import TriageService
 from storage import numbering, outages
 from storage.engine import Database
 from storage.models import Outage
@@ -91,6 +91,16 @@ class OutageDesk:
             catalogue=catalogue, announcements_channel=announcements_channel
         )
         self._live = LiveOutages(database=database, summarise=self._summary)
+        self.links = OutageLinks(
+            database=database,
+            clock=clock,
+            triage=triage,
+            timers=self._timers,
+            require_manager=self.require_manager,
+            summarise=self._summary,
+            changed=self._changed,
+            scheduled=scheduled,
+        )
 
     def _changed(self) -> None:
         """After a commit that changed an outage: wake the outbox, forget the live list."""
@@ -130,7 +140,7 @@ class OutageDesk:
         """Before opening an Update or Resolve modal: the actor may, and the outage is live."""
         await self.require_manager(actor)
         async with self._db.reading() as session:
-            return self._summary(await self._live_row(session, number))
+            return self._summary(await live_outage_row(session, number))
 
     # Changes -------------------------------------------------------------------------------
 
@@ -188,7 +198,7 @@ class OutageDesk:
         await self.require_manager(actor)
         now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await self._live_row(session, number)
+            row = await live_outage_row(session, number)
             values, changed = _edit_values(row, edit)
             updated = await self._change(session, row, values)
             await self._timers.plan(
@@ -215,7 +225,7 @@ class OutageDesk:
         await self.require_manager(actor)
         now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await self._live_row(session, number)
+            row = await live_outage_row(session, number)
             event, status = _ending(row, now)
             values: dict[str, object] = {
                 "status": status,
@@ -232,64 +242,11 @@ class OutageDesk:
         refs = tuple(format_number(r.number) for r in linked)
         return event, OutageOutcome(change.outage, notified, refs)
 
-    async def resolve_linked(self, number: int, *, actor: str) -> LinkedResolution:
-        """Resolve each open request linked to a resolved outage with the outage's resolution."""
-        await self.require_manager(actor)
-        async with self._db.reading() as session:
-            row = await self._row(session, number)
-            if S(row.status) is S.OPEN:
-                raise InvalidTransition(f"Resolve {format_outage_number(number)} first.")
-            linked = [
-                r.number for r in await outages.open_linked_requests(session, outage_id=row.id)
-            ]
-        resolved: list[str] = []
-        skipped: list[tuple[str, str]] = []
-        edit = Edit(Action.RESOLVE, partner_message=row.resolution or "")
-        for request_number in linked:
-            try:  # each request is its own change, checked and recorded as if done on its card
-                await self._triage.apply(request_number, actor=actor, edit=edit)
-                resolved.append(format_number(request_number))
-            except DomainError as refused:
-                skipped.append((format_number(request_number), str(refused)))
-        logger.info(
-            "linked requests resolved outage=%s actor=%s resolved=%d skipped=%d",
-            format_outage_number(number),
-            actor,
-            len(resolved),
-            len(skipped),
-        )
-        return LinkedResolution(format_outage_number(number), tuple(resolved), tuple(skipped))
-
-    async def link_open(self, number: int, *, actor: str) -> tuple[OutageSummary, list[str]]:
-        """Link the open requests on an open outage's service that were filed before it."""
-        await self.require_manager(actor)
-        now = self._clock.now()
-        async with self._db.transaction() as session:
-            row = await self._live_row(session, number)
-            if row.kind == OutageKind.MAINTENANCE or S(row.status) is not S.OPEN:
-                raise InvalidTransition("Only an open outage or degradation links requests.")
-            earlier = await outages.open_unlinked_requests(session, service_id=row.service_id)
-            for request in earlier:
-                await self._timers.link_one(
-                    session, request_id=request.id, outage_id=row.id, now=now, by=actor
-                )
-        if earlier:
-            self._changed()
-            self._scheduled()  # the link notes are written by a timer due now
-        refs = [format_number(r.number) for r in earlier]
-        logger.info(
-            "requests linked outage=%s actor=%s linked=%d",
-            format_outage_number(number),
-            actor,
-            len(refs),
-        )
-        return self._summary(row), refs
-
     async def follow(self, number: int, *, user: str) -> OutageSummary:
         """Record that `user` wants every update of an outage; a second click changes nothing."""
         now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await self._live_row(session, number)
+            row = await live_outage_row(session, number)
             added = await outages.add_follower(session, outage_id=row.id, user_id=user, now=now)
         if added:
             logger.info("outage followed outage=%s user=%s", format_outage_number(number), user)
@@ -414,20 +371,6 @@ class OutageDesk:
                 "look at `/request outages` and try again."
             )
         return updated
-
-    async def _row(self, session: AsyncSession, number: int) -> Outage:
-        row = await outages.get_outage(session, number=number)
-        if row is None:
-            raise NotFound(f"There is no outage {format_outage_number(number)}.")
-        return row
-
-    async def _live_row(self, session: AsyncSession, number: int) -> Outage:
-        row = await self._row(session, number)
-        if not S(row.status).is_live:
-            raise InvalidTransition(
-                f"{format_outage_number(number)} is already {row.status}; nothing more to change."
-            )
-        return row
 
     def _summary(self, row: Outage) -> OutageSummary:
         return outage_notices.summarise_outage(row, catalogue=self._catalogue)

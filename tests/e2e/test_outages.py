@@ -374,6 +374,6 @@ async def test_only_technicians_and_supervisors_may_link_requests(liaison: Local
     await file_request(liaison, PAT, summary="No network in room 210")
     await declare(liaison)
     with pytest.raises(NotPermitted):
-        await liaison.runtime.outages.link_open(1, actor=PAT)
+        await liaison.runtime.outages.links.link_open(1, actor=PAT)
     row = await stored(liaison, 1)
     assert row is not None and row.outage_id is None

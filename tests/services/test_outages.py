@@ -290,17 +290,17 @@ async def test_resolving_linked_requests_skips_those_that_refuse(desk: Desk) -> 
     await desk.declare()
     first, second, third = await desk.file(PAT), await desk.file(CASEY), await desk.file(JO)
     with pytest.raises(InvalidTransition, match="Resolve OUT-1 first"):
-        await desk.desk.resolve_linked(1, actor=TECH)
+        await desk.desk.links.resolve_linked(1, actor=TECH)
     await desk.desk.resolve(1, actor=TECH, resolution="Fibre spliced")
     desk.triage.refuse[second] = "REQ-2 is resolved, so it cannot be resolved any more."
 
-    result = await desk.desk.resolve_linked(1, actor=TECH)
+    result = await desk.desk.links.resolve_linked(1, actor=TECH)
 
     assert result.resolved == (f"REQ-{first}", f"REQ-{third}")
     assert result.skipped == ((f"REQ-{second}", desk.triage.refuse[second]),)
     assert {message for _, _, message in desk.triage.applied} == {"Fibre spliced"}
     with pytest.raises(NotPermitted):
-        await desk.desk.resolve_linked(1, actor=PAT)
+        await desk.desk.links.resolve_linked(1, actor=PAT)
 
 
 async def test_maintenance_timers_remind_an_hour_before_and_end_it(desk: Desk) -> None:
