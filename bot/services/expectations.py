@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalogue import Catalogue, Service, ServiceLevel
+from bot.catalogue import Catalogue, ServiceLevel
 from bot.clock import Clock
 from bot.domain.errors import NotFound, NotPermitted
 from bot.domain.model import Priority, RequestStatus, format_number
 from bot.domain.summary import RequestSummary
 from bot.scheduler import Scheduler, TimerHandler
 from bot.services import notices
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.views.expectations import (
     breach_note,
     nudge_note,
@@ -364,8 +364,7 @@ class Expectations:
         return self._catalogue.calendar.add(moment, duration, around_the_clock=atc)
 
     def _summary(self, row: Request) -> RequestSummary:
-        service: Service | None = self._catalogue.service(row.service_id)
-        return summarise(row, service_name=service.name if service else row.service_id)
+        return summarise_in(row, self._catalogue)
 
 
 def _due(row: Request, target: str) -> dt.datetime:

@@ -15,7 +15,7 @@ from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.scheduler import Scheduler
 from bot.services import notices
 from bot.services.polls import PollDesk, PollPolicy, record_event
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views.polls import follow_up_status, follow_up_to_partner, low_score_alert
 from storage import history, polls, requests, timers
@@ -212,8 +212,7 @@ class FollowUpDesk:
             raise NotPermitted("Only supervisors handle follow-ups.")
 
     def _summary(self, row: Request) -> RequestSummary:
-        service = self._catalogue.service(row.service_id)
-        return summarise(row, service_name=service.name if service else row.service_id)
+        return summarise_in(row, self._catalogue)
 
 
 def _entry(event: RequestEvent) -> TimelineEntry:

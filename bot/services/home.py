@@ -20,7 +20,7 @@ from bot.domain.transitions import OPEN
 from bot.scheduler import Scheduler
 from bot.services import outage_notices
 from bot.services.outages import OutageDesk
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views import home as views
 from storage import home, outages, outbox, polls, requests
@@ -225,5 +225,4 @@ class HomeDesk:
         return Listing(shown=tuple(self._summary(r) for r in rows), total=max(total, len(rows)))
 
     def _summary(self, row: Request) -> RequestSummary:
-        service = self._catalogue.service(row.service_id)
-        return summarise(row, service_name=service.name if service else row.service_id)
+        return summarise_in(row, self._catalogue)

@@ -12,7 +12,7 @@ from bot.domain.summary import RequestSummary
 from bot.scheduler import Scheduler
 from bot.services import notices, outage_notices
 from bot.services.outage_forms import DECLARABLE
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.views.outages import linked_card_note, linked_request_note
 from storage import outages, requests, timers
 from storage.models import Outage, Timer
@@ -118,8 +118,7 @@ class OutageTimers:
         if row is None or request is None:
             return
         outage = self._summary(row)
-        service = self._catalogue.service(request.service_id)
-        summary = summarise(request, service_name=service.name if service else request.service_id)
+        summary = summarise_in(request, self._catalogue)
         note = linked_card_note(outage, by=(timer.data or {}).get("by"))
         await notices.card_thread_reply(session, request=summary, rendered=note, now=now)
         if outage.status.is_live and summary.status.is_open:

@@ -12,7 +12,7 @@ from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.domain.transitions import OPEN, Role
 from bot.services import notices
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views.card_thread import partner_reply_in_card_thread
 from bot.views.partner_thread import dm_offer_to_file
@@ -145,5 +145,4 @@ class PartnerDesk:
         return role is not Role.PARTNER
 
     def _summary(self, row: Request) -> RequestSummary:
-        service = self._catalogue.service(row.service_id)
-        return summarise(row, service_name=service.name if service else row.service_id)
+        return summarise_in(row, self._catalogue)

@@ -17,7 +17,7 @@ from bot.domain.poll import KeptInformed, PollView, RequestFacts
 from bot.domain.summary import RequestSummary
 from bot.scheduler import Scheduler
 from bot.services import notices
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views.polls import (
     feedback_in_card_thread,
@@ -291,8 +291,7 @@ class PollDesk:
         )
 
     def _summary(self, row: Request) -> RequestSummary:
-        service = self._catalogue.service(row.service_id)
-        return summarise(row, service_name=service.name if service else row.service_id)
+        return summarise_in(row, self._catalogue)
 
 
 def _met(at: dt.datetime | None, due: dt.datetime) -> bool | None:

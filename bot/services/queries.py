@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.catalogue import Catalogue
 from bot.domain.model import Impact, Priority, RequestStatus, Urgency
 from bot.domain.summary import RequestSummary
 from storage.models import Request
 
-__all__ = ["RequestSummary", "summarise"]
+__all__ = ["RequestSummary", "summarise", "summarise_in"]
 
 
 def summarise(row: Request, *, service_name: str) -> RequestSummary:
@@ -40,3 +41,9 @@ def summarise(row: Request, *, service_name: str) -> RequestSummary:
         first_responded_at=row.first_responded_at,
         last_partner_update_at=row.last_partner_update_at,
     )
+
+
+def summarise_in(row: Request, catalogue: Catalogue) -> RequestSummary:
+    """Copy a row into its read model, naming its service as the catalogue does."""
+    service = catalogue.service(row.service_id)
+    return summarise(row, service_name=service.name if service else row.service_id)

@@ -27,7 +27,7 @@ from bot.services import notices
 if TYPE_CHECKING:
     from bot.services.closing import ClosingDesk
 from bot.services.expectations import Before, Expectations
-from bot.services.queries import summarise
+from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views.ids import BlockId
 from storage import history, requests
@@ -302,5 +302,4 @@ class TriageService:
         return f"{format_number(row.number)} is already claimed by <@{row.assignee_id}>."
 
     def _summary(self, row: Request) -> RequestSummary:
-        service = self._catalogue.service(row.service_id)
-        return summarise(row, service_name=service.name if service else row.service_id)
+        return summarise_in(row, self._catalogue)
