@@ -134,19 +134,7 @@ class LocalLiaison:
             self.slack.use_socket_mode()
 
     def _seed(self) -> None:
-        for person in self.workspace.people:
-            self.slack.add_user(person.id, person.name, real_name=person.real_name)
-        bot = [self.slack.bot_user_id]
-        everyone = [p.id for p in self.workspace.people] + bot
-        technicians = self.workspace.ids("technician") + bot
-        supervisors = self.workspace.ids("supervisor") + bot
-        self.slack.add_channel(self.workspace.triage_channel, "triage", members=technicians)
-        self.slack.add_channel(
-            self.workspace.supervisor_channel, "supervisors", members=supervisors
-        )
-        self.slack.add_channel(
-            self.workspace.announcements_channel, "announcements", members=everyone
-        )
+        seed_workspace(self.slack, self.workspace)
 
     async def settle(self) -> None:
         """Wait until listeners have finished and everything due in the outbox has been sent."""
@@ -199,3 +187,16 @@ class LocalLiaison:
         """Stop Liaison and Slack."""
         await self.stop_liaison()
         await self.slack.stop()
+
+
+def seed_workspace(slack: SlackSimulator, workspace: Workspace) -> None:
+    """Create the workspace's people and its private and shared channels in the simulator."""
+    for person in workspace.people:
+        slack.add_user(person.id, person.name, real_name=person.real_name)
+    bot = [slack.bot_user_id]
+    everyone = [p.id for p in workspace.people] + bot
+    technicians = workspace.ids("technician") + bot
+    supervisors = workspace.ids("supervisor") + bot
+    slack.add_channel(workspace.triage_channel, "triage", members=technicians)
+    slack.add_channel(workspace.supervisor_channel, "supervisors", members=supervisors)
+    slack.add_channel(workspace.announcements_channel, "announcements", members=everyone)

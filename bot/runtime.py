@@ -159,7 +159,7 @@ async def build_runtime(
         scheduled=scheduler.wake,
     )
     outages.register(scheduler)
-    intake.on_filed(outages.on_request_filed)
+    intake.on_filed(outages.on_filed)
     digests = DigestDesk(
         database=database,
         catalogue=catalogue,

@@ -12,7 +12,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.edit import Edit
-from bot.domain.errors import DomainError, FieldErrors
+from bot.domain.errors import DomainError, FieldErrors, NotFound
 from bot.domain.poll import KeptInformed
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
@@ -27,6 +27,7 @@ from bot.views.polls import (
     poll_thanks,
 )
 from bot.views.triage_modals import decode_request_metadata
+from handlers.acking import click_then_ack, submit_then_ack
 from handlers.parse import text_value
 from handlers.replies import Rendered, request_button, tell
 
@@ -68,27 +69,20 @@ def _register_resolution(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.view(ClosingCallbackId.REOPEN)
     @runtime.inflight.track
-    async def on_reopen_submitted(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_reopen_submitted(ack: AsyncAck, body: dict[str, Any]) -> None:
         view, user = body["view"], body["user"]["id"]
-        try:
+        number = decode_request_metadata(view.get("private_metadata")) or 0
+
+        async def reopen() -> None:
             reason = require_text(
                 ClosingBlockId.REASON,
                 text_value(view, ClosingBlockId.REASON, ClosingActionId.REASON),
                 "what is still wrong",
             )
-        except FieldErrors as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
-            return
-        await ack()
-        number = decode_request_metadata(view.get("private_metadata"))
-        try:
-            await runtime.triage.apply(
-                number or 0, actor=user, edit=Edit(Action.REOPEN, partner_message=reason)
-            )
-        except DomainError as refused:
-            await client.chat_postMessage(channel=user, text=str(refused))
+            edit = Edit(Action.REOPEN, partner_message=reason)
+            await runtime.triage.apply(number, actor=user, edit=edit)
+
+        await submit_then_ack(ack, reopen, field=ClosingBlockId.REASON)
 
 
 def _register_poll(app: AsyncApp, runtime: Runtime) -> None:
@@ -98,6 +92,8 @@ def _register_poll(app: AsyncApp, runtime: Runtime) -> None:
         return poll_thanks(await polls.answer(poll_id, user=user, rating=_int(answer)))
 
     async def informed(poll_id: int, user: str, answer: str) -> str | None:
+        if answer not in {k.value for k in KeptInformed}:
+            raise NotFound("That answer is not one of the poll's choices.")
         view = await polls.answer(poll_id, user=user, informed=KeptInformed(answer))
         return poll_thanks(view)
 
@@ -142,21 +138,17 @@ def _register_comment(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.view(ClosingCallbackId.COMMENT)
     @runtime.inflight.track
-    async def on_comment_submitted(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_comment_submitted(ack: AsyncAck, body: dict[str, Any]) -> None:
         view, user = body["view"], body["user"]["id"]
         text = text_value(view, ClosingBlockId.COMMENT, ClosingActionId.COMMENT_INPUT).strip()
-        if not text:
-            await ack(response_action="errors", errors={ClosingBlockId.COMMENT: "Write a comment."})
-            return
-        await ack()
-        try:
-            await polls.answer(
-                decode_poll_metadata(view.get("private_metadata")) or 0, user=user, comment=text
-            )
-        except DomainError as refused:
-            await client.chat_postMessage(channel=user, text=str(refused))
+        poll_id = decode_poll_metadata(view.get("private_metadata")) or 0
+
+        async def comment() -> None:
+            if not text:
+                raise FieldErrors({ClosingBlockId.COMMENT: "Write a comment."})
+            await polls.answer(poll_id, user=user, comment=text)
+
+        await submit_then_ack(ack, comment, field=ClosingBlockId.COMMENT)
 
 
 def _poll_button(work: PollWork) -> Callable[..., Awaitable[None]]:
@@ -165,15 +157,12 @@ def _poll_button(work: PollWork) -> Callable[..., Awaitable[None]]:
     async def on_poll_button_clicked(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     ) -> None:
-        await ack()
         poll, _, answer = str(body["actions"][0].get("value", "")).partition(":")
-        try:
-            said = await work(_int(poll), body["user"]["id"], answer)
-        except (DomainError, ValueError) as refused:
-            await tell(respond, str(refused))
-            return
-        if said:
-            await tell(respond, said)
+        said, refusal = await click_then_ack(
+            ack, lambda: work(_int(poll), body["user"]["id"], answer)
+        )
+        if refusal or said:
+            await tell(respond, refusal or said or "")
 
     return on_poll_button_clicked
 
@@ -212,22 +201,17 @@ def _register_follow_ups(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.view(ClosingCallbackId.FOLLOW_UP)
     @runtime.inflight.track
-    async def on_follow_up_submitted(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_follow_up_submitted(ack: AsyncAck, body: dict[str, Any]) -> None:
         view, user = body["view"], body["user"]["id"]
         text = text_value(view, ClosingBlockId.MESSAGE, ClosingActionId.MESSAGE).strip()
-        if not text:
-            await ack(
-                response_action="errors", errors={ClosingBlockId.MESSAGE: "Write the message."}
-            )
-            return
-        await ack()
         follow_up_id = decode_follow_up_metadata(view.get("private_metadata")) or 0
-        try:
+
+        async def write() -> None:
+            if not text:
+                raise FieldErrors({ClosingBlockId.MESSAGE: "Write the message."})
             await follow_ups.write_to_partner(follow_up_id, supervisor=user, text=text)
-        except DomainError as refused:
-            await client.chat_postMessage(channel=user, text=str(refused))
+
+        await submit_then_ack(ack, write, field=ClosingBlockId.MESSAGE)
 
 
 def _int(value: object) -> int:

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.errors import DomainError, FieldErrors
+from bot.domain.errors import DomainError
 from bot.domain.outage import OutageEvent, OutageSummary
 from bot.runtime import Runtime
 from bot.services.outages import require_resolution
@@ -33,6 +33,7 @@ from bot.views.outages import (
     outage_list,
 )
 from bot.views.request_modal import RequestPrefill, request_modal
+from handlers.acking import click_then_ack, submit_then_ack
 from handlers.modals import known_outages
 from handlers.parse import (
     SubCommand,
@@ -49,7 +50,7 @@ from handlers.replies import tell
 logger = logging.getLogger(__name__)
 OUTAGE_COMMANDS = frozenset({SubCommand.OUTAGE, SubCommand.MAINTENANCE, SubCommand.OUTAGES})
 Rendered = tuple[list[Block], str]
-Change = Callable[[str], Awaitable[Rendered]]  # the change, run after the ack, by the actor
+Change = Callable[[str], Awaitable[Rendered]]  # the change, stored before the ack, by the actor
 Reader = Callable[[dict[str, Any]], Change]  # pure checks of a submitted modal
 
 
@@ -89,13 +90,15 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_follow_clicked(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        await ack()
         number, user, view = button_outage_number(body), body["user"]["id"], body["view"]
-        if number is not None:
-            try:
+
+        async def follow() -> None:
+            if number is not None:
                 await runtime.outages.follow(number, user=user)
-            except DomainError as refused:  # over already: the new banner simply leaves it out
-                logger.info("follow refused outage=%s user=%s reason=%s", number, user, refused)
+
+        _, refused = await click_then_ack(ack, follow)
+        if refused:  # over already: the new banner simply leaves it out
+            logger.info("follow refused outage=%s user=%s reason=%s", number, user, refused)
         form = parse_request_form(view, partner_id=user)
         prefill = RequestPrefill(form.summary or "", form.details or "", form.source_link)
         banners = await known_outages(runtime, user)
@@ -121,14 +124,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         app.action(action_id)(runtime.inflight.track(_batch_button(act)))
     app.action(OutageActionId.UPDATE)(runtime.inflight.track(_opener(runtime, update=True)))
     app.action(OutageActionId.RESOLVE)(runtime.inflight.track(_opener(runtime, update=False)))
-    readers: dict[OutageCallbackId, Reader] = {
-        OutageCallbackId.DECLARE: _declare(runtime),
-        OutageCallbackId.MAINTENANCE: _schedule(runtime),
-        OutageCallbackId.UPDATE: _update(runtime),
-        OutageCallbackId.RESOLVE: _resolve(runtime),
+    readers: dict[OutageCallbackId, tuple[Reader, OutageBlockId]] = {
+        OutageCallbackId.DECLARE: (_declare(runtime), OutageBlockId.SUMMARY),
+        OutageCallbackId.MAINTENANCE: (_schedule(runtime), OutageBlockId.SUMMARY),
+        OutageCallbackId.UPDATE: (_update(runtime), OutageBlockId.MESSAGE),
+        OutageCallbackId.RESOLVE: (_resolve(runtime), OutageBlockId.RESOLUTION),
     }
-    for callback_id, read in readers.items():
-        app.view(callback_id)(runtime.inflight.track(_submitter(read)))
+    for callback_id, (read, field) in readers.items():
+        app.view(callback_id)(runtime.inflight.track(_submitter(read, field)))
 
 
 def _batch_button(act: Callable[[int, str], Awaitable[Rendered]]) -> Callable[..., Awaitable[None]]:
@@ -137,16 +140,16 @@ def _batch_button(act: Callable[[int, str], Awaitable[Rendered]]) -> Callable[..
     async def on_outage_batch_clicked(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     ) -> None:
-        await ack()
         number = button_outage_number(body)
         if number is None:
+            await ack()
             return
-        try:
-            blocks, text = await act(number, body["user"]["id"])
-        except DomainError as refused:
-            await tell(respond, str(refused))
-            return
-        await tell(respond, text, blocks=blocks)
+        done, refusal = await click_then_ack(ack, lambda: act(number, body["user"]["id"]))
+        if done is not None:
+            blocks, text = done
+            await tell(respond, text, blocks=blocks)
+        elif refusal is not None:
+            await tell(respond, refusal)
 
     return on_outage_batch_clicked
 
@@ -176,26 +179,18 @@ def _modal_for(runtime: Runtime, outage: OutageSummary, body: dict[str, Any], up
     return outage_resolve_modal(outage, channel=channel)
 
 
-def _submitter(read: Reader) -> Callable[..., Awaitable[None]]:
-    """Pure checks inside the ack, the change after it, the answer where the technician was."""
+def _submitter(read: Reader, field: OutageBlockId) -> Callable[..., Awaitable[None]]:
+    """Check the form, store the change, close it, then confirm where the technician was."""
 
     async def on_outage_modal_submitted(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         view, actor = body["view"], body["user"]["id"]
-        try:
-            change = read(view)
-        except FieldErrors as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
-            return
-        await ack()
-        try:
-            blocks, text = await change(actor)
-        except DomainError as refused:
-            reasons = refused.errors.values() if isinstance(refused, FieldErrors) else [refused]
-            blocks, text = [], "; ".join(str(r) for r in reasons)
-        channel = decode_outage_metadata(view.get("private_metadata")).channel
-        await tell(None, text, blocks=blocks or None, client=client, channel=channel, user=actor)
+        done = await submit_then_ack(ack, lambda: read(view)(actor), field=field)
+        if done is not None:
+            blocks, text = done
+            channel = decode_outage_metadata(view.get("private_metadata")).channel
+            await tell(None, text, blocks=blocks, client=client, channel=channel, user=actor)
 
     return on_outage_modal_submitted
 

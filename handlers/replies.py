@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.errors import DomainError
+from handlers.acking import click_then_ack
 from handlers.parse import button_number
 
 logger = logging.getLogger(__name__)
@@ -44,21 +44,19 @@ RequestWork = Callable[[int, str], Awaitable[Rendered | None]]
 
 
 def request_button(work: RequestWork) -> Callable[..., Awaitable[None]]:
-    """A listener for a button carrying a request number: ack, do `work`, answer privately."""
+    """A button carrying a request number: do `work`, ack once stored, answer privately."""
 
     async def on_request_button_clicked(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     ) -> None:
-        await ack()
         number = button_number(body)
         if number is None:
+            await ack()
             return
-        try:
-            answer = await work(number, body["user"]["id"])
-        except DomainError as refused:
-            await tell(respond, str(refused))
-            return
-        if answer is not None:
+        answer, refusal = await click_then_ack(ack, lambda: work(number, body["user"]["id"]))
+        if refusal is not None:
+            await tell(respond, refusal)
+        elif answer is not None:
             blocks, text = answer
             await tell(respond, text, blocks=blocks)
 

@@ -1,4 +1,4 @@
-"""Submissions of the card's modals: pure checks inside the ack, the change after it."""
+"""Submissions of the card's modals: each closes only once its change is stored."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.errors import DomainError, FieldErrors
+from bot.domain.errors import FieldErrors
 from bot.domain.model import Priority, RequestStatus
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
 from bot.services.triage import Edit, require_text, validate_update
 from bot.views.ids import ActionId, BlockId, CallbackId
 from bot.views.triage_modals import decode_request_metadata
+from handlers.acking import submit_then_ack
 from handlers.parse import datetime_value, option_value, text_value, user_value
-from handlers.replies import tell
 
 Reader = Callable[[dict[str, Any]], Edit]
 
@@ -72,45 +71,39 @@ def _update_reader(runtime: Runtime) -> Reader:
     return read
 
 
+STALE_FORM = "This form no longer matches a request. Close it and use the card's buttons again."
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
     """Listen for the card's modal submissions."""
-    readers: dict[CallbackId, Reader] = {
-        CallbackId.ASSIGN: _assign,
-        CallbackId.UPDATE: _update_reader(runtime),
-        CallbackId.RESOLVE: _resolve,
-        CallbackId.REPRIORITISE: _reprioritise,
-        CallbackId.MESSAGE_PARTNER: _message,
+    readers: dict[CallbackId, tuple[Reader, BlockId]] = {
+        CallbackId.ASSIGN: (_assign, BlockId.ASSIGNEE),
+        CallbackId.UPDATE: (_update_reader(runtime), BlockId.STATUS),
+        CallbackId.RESOLVE: (_resolve, BlockId.RESOLUTION),
+        CallbackId.REPRIORITISE: (_reprioritise, BlockId.PRIORITY),
+        CallbackId.MESSAGE_PARTNER: (_message, BlockId.MESSAGE),
     }
-    for callback_id, reader in readers.items():
-        app.view(callback_id)(runtime.inflight.track(_submitter(runtime, reader)))
+    for callback_id, (reader, field) in readers.items():
+        app.view(callback_id)(runtime.inflight.track(_submitter(runtime, reader, field)))
 
 
-def _submitter(runtime: Runtime, read: Reader) -> Callable[..., Awaitable[None]]:
-    async def on_card_modal_submitted(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+def _submitter(runtime: Runtime, read: Reader, field: BlockId) -> Callable[..., Awaitable[None]]:
+    """Check the form, store the change, then close it; a refusal shows in the form."""
+
+    async def on_card_modal_submitted(ack: AsyncAck, body: dict[str, Any]) -> None:
         view, actor = body["view"], body["user"]["id"]
         number = decode_request_metadata(view.get("private_metadata"))
-        try:
-            edit = read(view)
-        except FieldErrors as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
-            return
-        await ack()
         if number is None:
+            await ack(response_action="errors", errors={field: STALE_FORM})
             return
-        try:
+
+        async def change() -> None:
+            edit = read(view)
             if edit.action is Action.ASSIGN and edit.assignee:
                 await runtime.triage.assign(number, actor=actor, assignee=edit.assignee)
             else:
                 await runtime.triage.apply(number, actor=actor, edit=edit)
-        except DomainError as refused:
-            channel = await runtime.triage.card_channel(number)
-            text = (
-                "; ".join(refused.errors.values())
-                if isinstance(refused, FieldErrors)
-                else str(refused)
-            )
-            await tell(None, text, client=client, channel=channel, user=actor)
+
+        await submit_then_ack(ack, change, field=field)
 
     return on_card_modal_submitted

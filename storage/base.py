@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -47,3 +47,10 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             value = dt.datetime.fromisoformat(value)
         assert isinstance(value, dt.datetime)
         return value.replace(tzinfo=dt.UTC)
+
+
+def core_table(model: type[Base]) -> Table:
+    """A mapped class's Table, for Core statements that skip the ORM's per-row work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

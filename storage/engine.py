@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+import contextvars
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,7 +20,50 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
-WRITER_WAIT = 3600.0  # seconds a transaction may wait for SQLite's single writer connection
+# PostgreSQL's "lock not available" and "query cancelled by statement_timeout".
+_PG_DEADLINE_STATES = frozenset({"55P03", "57014"})
+# The moment (event-loop time) by which a transaction opened in this context must have begun
+# writing; set by whoever owes a person an answer (a form closes only after its commit).
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "write_deadline", default=None
+)
+
+
+class WriterBusy(Exception):
+    """The change could not begin before its deadline: nothing was written, try again."""
+
+
+@contextmanager
+def write_deadline(seconds: float) -> Iterator[None]:
+    """Writes opened inside must begin within `seconds` (real time) or raise WriterBusy.
+
+    Real time on purpose: it is Slack's three-second window, not the simulated clock.
+    """
+    with deadline_at(asyncio.get_running_loop().time() + seconds):
+        yield
+
+
+def current_deadline() -> float | None:
+    """This context's write deadline (event-loop time), to hand to work done elsewhere."""
+    return _deadline.get()
+
+
+@contextmanager
+def deadline_at(moment: float | None) -> Iterator[None]:
+    """Carry a deadline taken with current_deadline() into another task (None: no deadline)."""
+    token = _deadline.set(moment)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def remaining_budget() -> float | None:
+    """Seconds left before this context's write deadline, or None when it has none."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    return deadline - asyncio.get_running_loop().time()
 
 
 def is_sqlite(url: str) -> bool:
@@ -61,9 +107,8 @@ def create_engine(url: str, *, writer: bool = False, foreign_keys: bool = True) 
         return create_async_engine(url, pool_pre_ping=True)
     ensure_sqlite_directory(url)
     if writer:
-        # Writers queue for the one connection rather than fail: under a burst a filing waits
-        # (its ack already went out) instead of being lost to a pool timeout.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=WRITER_WAIT)
+        # One connection; writers queue in front of it on Database's lock, which knows deadlines.
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=3600.0)
         _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE", foreign_keys=foreign_keys)
     else:
         engine = create_async_engine(url, pool_size=8, max_overflow=8)
@@ -82,12 +127,43 @@ class Database:
         self.write_engine = create_engine(url, writer=True) if self.is_sqlite else self.read_engine
         self._reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._writes = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._writer = asyncio.Lock()  # SQLite has one writer: queue here, where time is known
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One writing transaction: committed on success, rolled back on any error."""
-        async with self._writes() as session, session.begin():
-            yield session
+        """One writing transaction: committed on success, rolled back on any error.
+
+        Inside write_deadline(), a transaction that cannot begin in time raises WriterBusy
+        and writes nothing, so the person can be told and keep what they typed.
+        """
+        budget = remaining_budget()
+        if self.is_sqlite:
+            await self._take_writer(budget)
+            try:
+                async with self._writes() as session, session.begin():
+                    yield session
+            finally:
+                self._writer.release()
+            return
+        try:
+            async with self._writes() as session, session.begin():
+                if budget is not None:
+                    await _limit_waits(session, budget)
+                yield session
+        except DBAPIError as exc:
+            if _sqlstate(exc) in _PG_DEADLINE_STATES and budget is not None:
+                raise WriterBusy(str(exc.orig)) from exc
+            raise
+
+    async def _take_writer(self, budget: float | None) -> None:
+        if budget is None:
+            await self._writer.acquire()
+            return
+        try:
+            async with asyncio.timeout(max(budget, 0.0)):
+                await self._writer.acquire()
+        except TimeoutError:
+            raise WriterBusy("the database was busy with other changes") from None
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -109,3 +185,26 @@ class Database:
         await self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             await self.write_engine.dispose()
+
+
+async def _limit_waits(session: AsyncSession, budget: float) -> None:
+    """PostgreSQL: give up on row locks and statements that would outlast the deadline."""
+    millis = max(1, int(budget * 1000))
+    await session.execute(
+        text(
+            "SELECT set_config('lock_timeout', :lock, true), "
+            "set_config('statement_timeout', :statement, true)"
+        ),
+        {"lock": f"{millis}ms", "statement": f"{millis + 1000}ms"},
+    )
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    """The SQLSTATE of a driver error, whichever driver raised it."""
+    original = exc.orig
+    for name in ("sqlstate", "pgcode"):
+        cause = getattr(original, "__cause__", None)
+        value = getattr(original, name, None) or getattr(cause, name, None)
+        if isinstance(value, str):
+            return value
+    return None

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.base import core_table
 from storage.models import RequestEvent
 
 
@@ -35,6 +36,13 @@ async def append_event(
     )
     session.add(row)  # flushed with the change's other rows
     return row
+
+
+async def append_many(session: AsyncSession, events: Sequence[dict[str, Any]]) -> None:
+    """Record several history lines in one statement (columns as append_event names them)."""
+    if events:
+        rows = [{"text": "", "data": {}, **event} for event in events]
+        await session.execute(insert(core_table(RequestEvent)), rows)
 
 
 async def timeline(

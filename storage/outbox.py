@@ -7,10 +7,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.base import core_table
 from storage.models import OutboxMessage, Request
 
 # Which request columns learn the channel and ts of a message once Slack has it.
@@ -81,6 +82,33 @@ async def enqueue(
     # next query, by autoflush), as one multi-row INSERT.
     session.add(row)
     return row
+
+
+async def enqueue_many(
+    session: AsyncSession, messages: Sequence[dict[str, Any]], *, now: dt.datetime
+) -> None:
+    """Queue several new top-level calls in one statement (no parents, nothing superseded).
+
+    Each message names method, args, ordering_key and optionally request_id, role, dedupe_key.
+    """
+    if not messages:
+        return
+    rows = [
+        {
+            "created_at": now,
+            "request_id": None,
+            "parent_id": None,
+            "parent_field": None,
+            "role": None,
+            "dedupe_key": None,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            **message,
+        }
+        for message in messages
+    ]
+    await session.execute(insert(core_table(OutboxMessage)), rows)
 
 
 async def dedupe_exists(session: AsyncSession, *, dedupe_key: str) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.base import core_table
 from storage.models import Request
 
 OPEN_STATUSES = ("new", "in_progress", "waiting_partner", "waiting_third_party")
@@ -19,6 +20,17 @@ async def insert_request(session: AsyncSession, **fields: Any) -> Request:
     session.add(row)
     await session.flush()
     return row
+
+
+async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert several requests in one statement; returns their ids in the order given."""
+    if not rows:
+        return []
+    query = insert(core_table(Request)).returning(
+        core_table(Request).c.id, sort_by_parameter_order=True
+    )
+    result = await session.execute(query, list(rows))
+    return [int(i) for i in result.scalars().all()]
 
 
 async def get_request(session: AsyncSession, *, number: int) -> Request | None:

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.base import core_table
 from storage.models import Timer
 
 
@@ -34,6 +35,18 @@ async def schedule(
     )
     session.add(row)  # flushed with the change's other rows: one multi-row INSERT
     return row
+
+
+async def schedule_many(
+    session: AsyncSession, timers: Sequence[dict[str, Any]], *, now: dt.datetime
+) -> None:
+    """Add several pending timers in one statement (kind, due_at, request_id, outage_id, data)."""
+    if timers:
+        rows = [
+            {"status": "pending", "created_at": now, "outage_id": None, "data": {}, **timer}
+            for timer in timers
+        ]
+        await session.execute(insert(core_table(Timer)), rows)
 
 
 async def cancel(

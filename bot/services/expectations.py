@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,14 +79,28 @@ class Expectations:
         scheduler.on(PROMISE_LAPSE, self._on_promise_lapse)
 
     async def on_filed(
-        self, session: AsyncSession, request: RequestSummary, now: dt.datetime
+        self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
     ) -> None:
-        """Start both clocks and the first promise of a new request."""
-        row = await requests.get_request_by_id(session, request_id=request.id)
-        assert row is not None
-        await self._schedule_target(session, row, FIRST_RESPONSE, start=now, new=True)
-        await self._schedule_target(session, row, RESOLUTION, start=now, new=True)
-        await self._schedule_promise(session, row, now=now)
+        """Start both clocks and the first promise of new requests (one statement for all)."""
+        await timers.schedule_many(
+            session,
+            [
+                {"kind": kind, "due_at": due_at, "request_id": request.id}
+                for request in filed
+                for kind, due_at in self.opening_timers(request, now=request.opened_at)
+            ],
+            now=now,
+        )
+
+    def opening_timers(
+        self, request: RequestSummary, *, now: dt.datetime
+    ) -> list[tuple[str, dt.datetime]]:
+        """The timers a new request starts with: each target's warning and breach, the promise."""
+        return [
+            *self._target_timers(request, FIRST_RESPONSE, start=now),
+            *self._target_timers(request, RESOLUTION, start=now),
+            *self._promise_timers(request.next_update_due, now=now),
+        ]
 
     async def after_change(
         self,
@@ -266,6 +280,15 @@ class Expectations:
         new: bool = False,
     ) -> None:
         """(Re)schedule a target's warning and breach; a new request has none to cancel."""
+        if not new:
+            await timers.cancel(session, kinds=TARGET_TIMERS[target], request_id=row.id)
+        for kind, due_at in self._target_timers(row, target, start=start):
+            await timers.schedule(session, kind=kind, due_at=due_at, now=start, request_id=row.id)
+
+    def _target_timers(
+        self, row: Request | RequestSummary, target: str, *, start: dt.datetime
+    ) -> list[tuple[str, dt.datetime]]:
+        """A target's warning (when there is time for one) and breach, counted from `start`."""
         warning, breach = TARGET_TIMERS[target]
         due = _due(row, target)
         level = self._level(row)
@@ -278,28 +301,24 @@ class Expectations:
         remaining = self._catalogue.calendar.elapsed(start, due, around_the_clock=atc)
         before_due = min(remaining, full * self._lead)
         warn_at = self._catalogue.calendar.add(start, remaining - before_due, around_the_clock=atc)
-        if not new:
-            await timers.cancel(session, kinds=(warning, breach), request_id=row.id)
-        if warn_at < due:
-            await timers.schedule(
-                session, kind=warning, due_at=warn_at, now=start, request_id=row.id
-            )
-        await timers.schedule(session, kind=breach, due_at=due, now=start, request_id=row.id)
+        warned = [(warning, warn_at)] if warn_at < due else []
+        return [*warned, (breach, due)]
 
     async def _schedule_promise(
         self, session: AsyncSession, row: Request, *, now: dt.datetime
     ) -> None:
-        promise = row.next_update_due
+        for kind, due_at in self._promise_timers(row.next_update_due, now=now):
+            await timers.schedule(session, kind=kind, due_at=due_at, now=now, request_id=row.id)
+
+    def _promise_timers(
+        self, promise: dt.datetime | None, *, now: dt.datetime
+    ) -> list[tuple[str, dt.datetime]]:
+        """The nudge before a promised update (when there is time for one) and its lapse."""
         if promise is None:
-            return
+            return []
         nudge_at = max(now, promise - min(self._nudge_lead, (promise - now) / 4))
-        if nudge_at < promise:
-            await timers.schedule(
-                session, kind=PROMISE_NUDGE, due_at=nudge_at, now=now, request_id=row.id
-            )
-        await timers.schedule(
-            session, kind=PROMISE_LAPSE, due_at=promise, now=now, request_id=row.id
-        )
+        nudged = [(PROMISE_NUDGE, nudge_at)] if nudge_at < promise else []
+        return [*nudged, (PROMISE_LAPSE, promise)]
 
     # Helpers ------------------------------------------------------------------------------
 
@@ -346,7 +365,7 @@ class Expectations:
             data=data,
         )
 
-    def _level(self, row: Request) -> ServiceLevel | None:
+    def _level(self, row: Request | RequestSummary) -> ServiceLevel | None:
         service = self._catalogue.service(row.service_id)
         return self._catalogue.level(service, Priority(row.priority)) if service else None
 
@@ -367,5 +386,5 @@ class Expectations:
         return summarise_in(row, self._catalogue)
 
 
-def _due(row: Request, target: str) -> dt.datetime:
+def _due(row: Request | RequestSummary, target: str) -> dt.datetime:
     return row.first_response_due if target == FIRST_RESPONSE else row.resolution_due

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -42,33 +43,39 @@ def partner_key(request: RequestSummary) -> str:
     return f"req:{request.id}:partner"
 
 
-async def request_opened(
-    session: AsyncSession, *, request: RequestSummary, now: dt.datetime
+async def requests_opened(
+    session: AsyncSession, *, requests: Sequence[RequestSummary], now: dt.datetime
 ) -> None:
-    """Queue the partner's confirmation DM and the new triage card, in the filing transaction."""
-    blocks, text = partner_acknowledgement(request)
-    await outbox.enqueue(
-        session,
-        now=now,
-        method="chat.postMessage",
-        args=message_args(request.partner_id, blocks, text),
-        ordering_key=partner_key(request),
-        request_id=request.id,
-        role=PARTNER_THREAD,
-        dedupe_key=f"req:{request.id}:partner_thread",
-    )
-    blocks, text = triage_card(request)
-    await outbox.enqueue(
-        session,
-        now=now,
-        method="chat.postMessage",
-        args=message_args(request.card_channel, blocks, text),
-        ordering_key=card_key(request),
-        request_id=request.id,
-        role=CARD,
-        dedupe_key=f"req:{request.id}:card",
-    )
-    await home.mark_stale(session, user_ids=[request.partner_id])
+    """Queue each partner's confirmation DM and each new triage card, in the filing transaction.
+
+    One statement for a whole batch of filings; nothing here waits on an earlier message.
+    """
+    messages: list[dict[str, Any]] = []
+    for request in requests:
+        blocks, text = partner_acknowledgement(request)
+        messages.append(
+            {
+                "method": "chat.postMessage",
+                "args": message_args(request.partner_id, blocks, text),
+                "ordering_key": partner_key(request),
+                "request_id": request.id,
+                "role": PARTNER_THREAD,
+                "dedupe_key": f"req:{request.id}:partner_thread",
+            }
+        )
+        blocks, text = triage_card(request)
+        messages.append(
+            {
+                "method": "chat.postMessage",
+                "args": message_args(request.card_channel, blocks, text),
+                "ordering_key": card_key(request),
+                "request_id": request.id,
+                "role": CARD,
+                "dedupe_key": f"req:{request.id}:card",
+            }
+        )
+    await outbox.enqueue_many(session, messages, now=now)
+    await home.mark_stale(session, user_ids=[r.partner_id for r in requests])
 
 
 async def request_changed(

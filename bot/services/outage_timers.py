@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,14 +62,21 @@ class OutageTimers:
         """Nothing more is due about an outage that is over."""
         await timers.cancel(session, kinds=MAINTENANCE_TIMERS, outage_id=row.id)
 
-    async def link(self, session: AsyncSession, request: RequestSummary, now: dt.datetime) -> None:
-        """Link a request filed during an open outage of its service, inside the filing."""
-        live = await outages.list_live(session, kinds=DECLARABLE, service_id=request.service_id)
-        open_ = [o for o in live if o.status == S.OPEN]
-        if not open_:
-            return
-        outage = max(open_, key=lambda o: o.id)
-        await self.link_one(session, request_id=request.id, outage_id=outage.id, now=now)
+    async def link(
+        self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
+    ) -> None:
+        """Link requests filed during an open outage of their service, inside the filing.
+
+        One read for a whole batch of filings; usually nothing is open and nothing is linked.
+        """
+        live = await outages.list_live(session, kinds=DECLARABLE)
+        latest: dict[str, int] = {}
+        for outage in sorted((o for o in live if o.status == S.OPEN), key=lambda o: o.id):
+            latest[outage.service_id] = outage.id
+        for request in filed:
+            if request.service_id in latest:
+                outage_id = latest[request.service_id]
+                await self.link_one(session, request_id=request.id, outage_id=outage_id, now=now)
 
     async def link_one(
         self,

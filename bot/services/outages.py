@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -252,11 +252,11 @@ class OutageDesk:
             logger.info("outage followed outage=%s user=%s", format_outage_number(number), user)
         return self._summary(row)
 
-    async def on_request_filed(
-        self, session: AsyncSession, request: RequestSummary, now: dt.datetime
+    async def on_filed(
+        self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
     ) -> None:
-        """Link a request filed during an open outage of its service (inside the filing)."""
-        await self._timers.link(session, request, now)
+        """Link requests filed during an open outage of their service (inside the filing)."""
+        await self._timers.link(session, filed, now)
 
     # Reads -----------------------------------------------------------------------------------
 

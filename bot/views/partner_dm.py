@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.summary import RequestSummary
 from bot.views.ids import ActionId
-from bot.views.text import escape, md, plain, quote, quote_within, slack_date, truncate
+from bot.views.text import escape, md, plain, quote, slack_date, truncate
 
 REPLY_HINT = "Reply in this thread to add information; it reaches the technicians."
 
@@ -80,21 +80,3 @@ def withdraw_button(request: RequestSummary) -> ButtonElement:
             style="danger",
         ),
     )
-
-
-def filing_failed(summary: str, details: str) -> tuple[list[Block], str]:
-    """When storing fails after the modal closed: say so, and hand back what they typed."""
-    blocks: list[Block] = [
-        SectionBlock(
-            text=md(
-                "Sorry: your request could not be saved because of a fault on our side, "
-                "and it has *not* been filed. The technicians' logs have the details. "
-                "Here is what you typed, so you can file it again:"
-            )
-        ),
-        SectionBlock(text=md(quote(truncate(summary, 150)))),
-    ]
-    if details:
-        # Its own section: escaping can make the details several times longer than typed.
-        blocks.append(SectionBlock(text=md(quote_within(details, 3000))))
-    return blocks, "Your request could not be saved; please file it again."

@@ -128,7 +128,7 @@ def desk(database: Database, catalogue: Catalogue, clock: ManualClock) -> Desk:
         announcements_channel="C0ANNOUNCE",
         committed=lambda: None,
     )
-    intake.on_filed(service.on_request_filed)
+    intake.on_filed(service.on_filed)
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None)
     service.register(scheduler)
     return Desk(service, intake, triage, scheduler, database, clock)

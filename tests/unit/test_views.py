@@ -12,7 +12,7 @@ from bot.catalogue import Catalogue, load_catalogue
 from bot.domain.model import Impact, Priority, RequestStatus, Urgency
 from bot.domain.summary import RequestSummary
 from bot.views.help import help_message, services_message
-from bot.views.partner_dm import filing_failed, partner_acknowledgement
+from bot.views.partner_dm import partner_acknowledgement
 from bot.views.request_modal import RequestPrefill, decode_metadata, request_modal
 from bot.views.triage_card import triage_card
 from tests.conftest import EXAMPLE_CATALOGUE
@@ -92,11 +92,10 @@ def test_request_modal_is_valid_and_prefilled(catalogue: Catalogue) -> None:
         lambda: triage_card(summary(details="", source_link=None, needed_by=None)),
         lambda: partner_acknowledgement(summary()),
         lambda: partner_acknowledgement(summary(next_update_due=None)),
-        lambda: filing_failed("s" * 150, "d" * 3000),
         lambda: help_message("/request"),
         lambda: help_message("/request", not_understood="w" * 500),
     ],
-    ids=["card", "card-minimal", "ack", "ack-no-promise", "failed", "help", "help-unknown"],
+    ids=["card", "card-minimal", "ack", "ack-no-promise", "help", "help-unknown"],
 )
 def test_messages_are_within_slack_limits(build: Any) -> None:
     blocks, text = build()

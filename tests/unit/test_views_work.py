@@ -19,7 +19,7 @@ from bot.views.card_thread import card_thread_entry, partner_reply_in_card_threa
 from bot.views.help import help_message
 from bot.views.ids import ActionId, BlockId, CallbackId
 from bot.views.lists import not_yours, partner_request_list, request_status, technician_queue
-from bot.views.partner_dm import filing_failed, partner_acknowledgement
+from bot.views.partner_dm import partner_acknowledgement
 from bot.views.partner_thread import (
     dm_offer_to_file,
     partner_change_message,
@@ -191,7 +191,6 @@ MESSAGES: dict[str, Callable[[], tuple[list[Block], str]]] = {
     "card-amp-details": lambda: triage_card(summary(details="&" * 3000)),
     "ack": lambda: partner_acknowledgement(summary()),
     "ack-no-promise": lambda: partner_acknowledgement(summary(next_update_due=None)),
-    "failed-amp": lambda: filing_failed("&" * 150, "&" * 3000),
     "thread-reply": lambda: partner_reply_in_card_thread(summary(), HOSTILE_EVENT * 100),
     "withdrawn": lambda: partner_withdrawn_message(summary(status=RequestStatus.WITHDRAWN)),
     "dm-offer": lambda: dm_offer_to_file(HOSTILE_EVENT * 100),

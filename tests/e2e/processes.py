@@ -1,0 +1,124 @@
+"""`liaison run` as a real process against the simulated Slack: for crash and restart tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from bot.local import EXAMPLE_CATALOGUE, SIGNING_SECRET, Workspace
+from bot.server import EVENTS_PATH
+from bot.simulator import SlackSimulator
+
+ROOT = Path(__file__).resolve().parents[2]
+START_LIMIT = 60.0  # seconds a process may take to answer /healthz (migrations included)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiaisonProcess:
+    """One `python -m bot run` in HTTP mode, configured as an operator would, by environment."""
+
+    slack: SlackSimulator
+    database_url: str
+    folder: Path
+    workspace: Workspace = field(default_factory=Workspace)
+    port: int = field(default_factory=free_port)
+    process: asyncio.subprocess.Process | None = None
+
+    @property
+    def events_url(self) -> str:
+        """Slack's request URL for this process."""
+        return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
+
+    def environment(self) -> dict[str, str]:
+        """Settings as environment variables; nothing read from a .env file."""
+        return {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(ROOT),
+            "SLACK_MODE": "http",
+            "SLACK_BOT_TOKEN": self.slack.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.slack.api_url,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "DATABASE_URL": self.database_url,
+            "TRIAGE_CHANNEL": self.workspace.triage_channel,
+            "SUPERVISOR_CHANNEL": self.workspace.supervisor_channel,
+            "SUPERVISORS": ",".join(self.workspace.ids("supervisor")),
+            "CATALOGUE_FILE": str(EXAMPLE_CATALOGUE),
+            "LOG_FORMAT": "text",
+        }
+
+    async def start(self) -> None:
+        """Start the process and return once it answers /healthz."""
+        log = (self.folder / f"liaison-{self.port}.log").open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=self.folder,
+            env=self.environment(),
+            stdout=log,
+            stderr=log,
+        )
+        log.close()
+        await self._wait_until_healthy()
+        self.slack.use_http(self.events_url)
+
+    async def _wait_until_healthy(self) -> None:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + START_LIMIT
+        async with aiohttp.ClientSession() as session:
+            while loop.time() < give_up:
+                assert self.process is not None
+                if self.process.returncode is not None:
+                    raise RuntimeError(f"liaison exited with {self.process.returncode}")
+                try:
+                    url = f"http://127.0.0.1:{self.port}/healthz"
+                    async with session.get(url) as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise RuntimeError("liaison did not become healthy in time")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as with an OOM kill or a power cut."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+
+    async def stop(self) -> None:
+        """SIGTERM and wait (killed if it does not stop in time)."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), 30)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+    async def wait(self) -> None:
+        """Wait for the process to end (after kill())."""
+        assert self.process is not None
+        await self.process.wait()
+
+    def log(self) -> str:
+        """Everything the process logged, for a failing test's message."""
+        path = self.folder / f"liaison-{self.port}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
