@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import copy
 import json
 import logging
+import logging.handlers
+import queue
 import re
 import sys
 from collections.abc import Iterable
@@ -59,15 +63,43 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class HandOff(logging.handlers.QueueHandler):
+    """Passes redacted records to a writer thread, so the event loop never waits on stderr."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        """Keep the record as the filter left it (message rendered, exception as text)."""
+        prepared = copy.copy(record)
+        prepared.exc_info = None
+        return prepared
+
+
+_listener: logging.handlers.QueueListener | None = None
+
+
 def configure_logging(*, level: str, json_lines: bool, secrets: Iterable[str]) -> None:
-    """Send logs to stderr with redaction on every handler."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RedactingFilter(secrets))
+    """Send logs to stderr from a writer thread, with redaction before anything leaves."""
+    global _listener
+    writer = logging.StreamHandler(sys.stderr)
     if json_lines:
-        handler.setFormatter(JsonFormatter())
+        writer.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        writer.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    hand_off = HandOff(records)
+    hand_off.addFilter(RedactingFilter(secrets))
+    stop_logging()
+    _listener = logging.handlers.QueueListener(records, writer)
+    _listener.start()
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [hand_off]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+@atexit.register
+def stop_logging() -> None:
+    """Write out what is queued and stop the writer thread (at exit, or before reconfiguring)."""
+    global _listener
+    if _listener is not None:
+        _listener.stop()
+        _listener = None

@@ -6,7 +6,9 @@ import io
 import json
 import logging
 
-from bot.logging import JsonFormatter, RedactingFilter
+import pytest
+
+from bot.logging import JsonFormatter, RedactingFilter, configure_logging, stop_logging
 
 
 def json_logger(stream: io.StringIO) -> logging.Logger:
@@ -56,3 +58,21 @@ def test_tokens_and_secrets_are_redacted_in_json_output_too() -> None:
         assert secret not in output
     assert "[redacted]" in record["message"]
     assert "[redacted]" in record["exception"]
+
+
+def test_configured_logging_writes_from_a_thread_redacted_and_complete(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure_logging(level="INFO", json_lines=True, secrets=["signing-secret-123"])
+    try:
+        logging.getLogger("tests.handoff").warning(
+            "refused request=%s secret=%s", "REQ-9", "signing-secret-123"
+        )
+    finally:
+        stop_logging()  # writes out what is queued
+        root.handlers[:], root.level = handlers, level
+    [line] = [json.loads(x) for x in capsys.readouterr().err.splitlines() if "REQ-9" in x]
+    assert line["request"] == "REQ-9"
+    assert "signing-secret-123" not in line["message"]
