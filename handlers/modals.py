@@ -48,9 +48,15 @@ async def open_request_modal(
 
 
 async def known_outages(runtime: Runtime, user: str | None) -> list[OutageBanner]:
-    """Open outages for the form's banner, or none if the database is slow to say."""
-    try:
-        return await asyncio.wait_for(runtime.outages.banners(viewer=user), BANNER_BUDGET)
-    except TimeoutError:
-        logger.warning("request form opened without the outage banner: the read took too long")
-        return []
+    """Open outages for the form's banner, or none if the database is slow to say.
+
+    A read that outlasts the budget is left to finish on its own: cutting a database read off
+    mid-way costs its connection.
+    """
+    reading = asyncio.ensure_future(runtime.outages.banners(viewer=user))
+    done, _ = await asyncio.wait({reading}, timeout=BANNER_BUDGET)
+    if reading in done:
+        return reading.result()
+    reading.add_done_callback(lambda late: late.cancelled() or late.exception())
+    logger.warning("request form opened without the outage banner: the read took too long")
+    return []
