@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.summary import Change, RequestSummary
 from bot.views.card_thread import card_thread_entry
+from bot.views.encoding import encode_blocks
 from bot.views.partner_dm import partner_acknowledgement
 from bot.views.partner_thread import partner_change_message
 from bot.views.triage_card import triage_card
@@ -26,7 +27,7 @@ def message_args(channel: str, blocks: list[Block], text: str, **extra: Any) -> 
     return {
         "channel": channel,
         "text": text,
-        "blocks": [b.to_dict() for b in blocks],
+        "blocks": encode_blocks(blocks),
         "unfurl_links": False,
         "unfurl_media": False,
         **extra,

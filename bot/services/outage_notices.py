@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.domain.outage import OutageChange, OutageKind, OutageStatus, OutageSummary
 from bot.services.notices import message_args
+from bot.views.encoding import encode_blocks
 from bot.views.outages import announcement, announcement_reply, partner_notice
 from storage import outages, outbox
 from storage.models import Outage
@@ -125,7 +126,7 @@ async def tell(
 ) -> int:
     """One direct message per person, each in their own lane, never queued twice."""
     blocks, text = partner_notice(change)
-    rendered = [b.to_dict() for b in blocks]  # validated once, the same for everyone
+    rendered = encode_blocks(blocks)  # encoded once, the same for everyone
     count = 0
     for user in people:
         await outbox.enqueue(
