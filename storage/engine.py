@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -116,6 +117,48 @@ def create_engine(url: str, *, writer: bool = False, foreign_keys: bool = True) 
     return engine
 
 
+class WriterTurns:
+    """SQLite's one writer, handed first to changes a person is waiting on, then to the rest.
+
+    A change made inside write_deadline() (a form, a click) goes ahead of background work
+    (sending, timers, Home refreshes) that queued before it; each queue is first come first
+    served.
+    """
+
+    def __init__(self) -> None:
+        """Start free."""
+        self._busy = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._background: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, urgent: bool) -> None:
+        """Wait for the writer's turn; cancelling the wait gives up the place in the queue."""
+        if not self._busy:
+            self._busy = True
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._background
+        queue.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # the turn came as the wait was cancelled: pass it on
+            elif turn in queue:
+                queue.remove(turn)
+            raise
+
+    def release(self) -> None:
+        """Hand the writer to the next waiter, urgent ones first."""
+        for queue in (self._urgent, self._background):
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._busy = False
+
+
 class Database:
     """Owns the engines; services open one transaction per change through it."""
 
@@ -127,7 +170,7 @@ class Database:
         self.write_engine = create_engine(url, writer=True) if self.is_sqlite else self.read_engine
         self._reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._writes = async_sessionmaker(self.write_engine, expire_on_commit=False)
-        self._writer = asyncio.Lock()  # SQLite has one writer: queue here, where time is known
+        self._writer = WriterTurns()  # SQLite has one writer: queue here, where time is known
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -157,11 +200,11 @@ class Database:
 
     async def _take_writer(self, budget: float | None) -> None:
         if budget is None:
-            await self._writer.acquire()
+            await self._writer.acquire(urgent=False)
             return
         try:
             async with asyncio.timeout(max(budget, 0.0)):
-                await self._writer.acquire()
+                await self._writer.acquire(urgent=True)
         except TimeoutError:
             raise WriterBusy("the database was busy with other changes") from None
 

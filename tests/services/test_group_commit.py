@@ -65,3 +65,30 @@ async def test_a_change_that_cannot_begin_in_time_writes_nothing(sqlite_url: str
         assert written == ["on time"]
     finally:
         await database.dispose()
+
+
+async def test_a_change_someone_waits_for_goes_before_queued_background_work(
+    sqlite_url: str,
+) -> None:
+    database = Database(sqlite_url)
+    order: list[str] = []
+
+    async def change(name: str, *, urgent: bool) -> None:
+        if urgent:
+            with write_deadline(30):
+                async with database.transaction():
+                    order.append(name)
+        else:
+            async with database.transaction():
+                order.append(name)
+
+    try:
+        async with database.transaction():  # the writer is busy; others queue meanwhile
+            background = asyncio.create_task(change("outbox pass", urgent=False))
+            await asyncio.sleep(0)
+            form = asyncio.create_task(change("partner's form", urgent=True))
+            await asyncio.sleep(0)
+        await asyncio.gather(background, form)
+        assert order == ["partner's form", "outbox pass"]
+    finally:
+        await database.dispose()
