@@ -15,6 +15,7 @@ from bot.simulator.calls import CallRecord
 from bot.simulator.changes import SimulatorTimeoutError
 from bot.simulator.config import SimConfig
 from bot.simulator.context import SimContext
+from bot.simulator.conversing import ConversationActions
 from bot.simulator.faults import Fault, FaultPlan
 from bot.simulator.inspection import Inspection
 from bot.simulator.modals import ModalActions
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 
-class SlackSimulator(UserActions, ModalActions, Inspection):
+class SlackSimulator(UserActions, ConversationActions, ModalActions, Inspection):
     """A fake Slack that behaves as docs/slack-platform.md describes; usable as `async with`."""
 
     def __init__(

@@ -119,6 +119,8 @@ class SimMessage:
     app_id: str | None = None
     ephemeral_to: str | None = None
     edits: list[Edit] = field(default_factory=list)
+    files: list[JsonDict] = field(default_factory=list)  # file objects, as in `files` of events
+    subtype: str | None = None
     directory: Directory | None = field(default=None, repr=False)
     now: Callable[[], float] = field(default=lambda: 0.0, repr=False)
     tz: str = field(default="UTC", repr=False)
@@ -131,7 +133,9 @@ class SimMessage:
     def render(self, *, tz: str | None = None) -> str:
         """Render for a reader in time zone `tz` (default: the simulator's render_tz)."""
         renderer = Renderer(self.directory, tz=tz or self.tz, now=self.now())
-        return renderer.message(self.text, self.blocks, self.attachments)
+        shown = renderer.message(self.text, self.blocks, self.attachments)
+        names = [f"[file: {f.get('name')}]" for f in self.files]
+        return "\n".join(p for p in (shown, *names) if p)
 
     def action_ids(self) -> list[str]:
         """Return the action_ids of the buttons, selects and pickers in this message."""
@@ -145,6 +149,8 @@ class SimMessage:
     def to_api(self, *, team_id: str) -> JsonDict:
         """Return the Slack message object (as in chat.postMessage's `message`)."""
         body: JsonDict = {"type": "message", "text": self.text, "ts": self.ts, "team": team_id}
+        if self.subtype:
+            body["subtype"] = self.subtype
         if self.user:
             body["user"] = self.user
         if self.bot_id:
@@ -154,6 +160,7 @@ class SimMessage:
             "blocks": self.blocks,
             "attachments": self.attachments,
             "thread_ts": self.thread_ts,
+            "files": self.files,
         }
         body.update({k: v for k, v in extras.items() if v})
         if self.edits:

@@ -115,12 +115,20 @@ def message_event(
         "event_ts": message.ts,
         "channel_type": channel.channel_type,
     }
+    if message.user is None:
+        del event["user"]  # an integration's bot_message has no user
+    if message.subtype:
+        event["subtype"] = message.subtype
     if message.bot_id:
         event.update(bot_id=message.bot_id, app_id=message.app_id, bot_profile=bot_profile(config))
-    else:
-        event["client_msg_id"] = str(uuid.uuid4())
+    elif message.user is not None:
+        event.update(
+            client_msg_id=str(uuid.uuid4()), user_team=config.team_id, source_team=config.team_id
+        )
     if message.blocks:
         event["blocks"] = message.blocks
+    if message.files:
+        event.update(files=message.files, upload=False, display_as_bot=False)
     if message.is_reply:
         event.update(thread_ts=message.thread_ts, parent_user_id=parent_user)
     return event
@@ -149,7 +157,7 @@ def app_mention(message_event_body: JsonDict) -> JsonDict:
 def message_changed(
     config: SimConfig, message: SimMessage, channel: SimChannel, previous: JsonDict, event_ts: str
 ) -> JsonDict:
-    """Return the `message_changed` event Slack sends after chat.update."""
+    """Return the `message_changed` event Slack sends after an edit (chat.update or a person's)."""
     return {
         "type": "message",
         "subtype": "message_changed",
@@ -160,6 +168,37 @@ def message_changed(
         "channel_type": channel.channel_type,
         "ts": event_ts,
         "event_ts": event_ts,
+    }
+
+
+def message_deleted(
+    channel: SimChannel, previous: JsonDict, *, deleted_ts: str, event_ts: str
+) -> JsonDict:
+    """Return the `message_deleted` event: the old message, the deleted ts, nothing more."""
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "deleted_ts": deleted_ts,
+        "channel": channel.id,
+        "previous_message": previous,
+        "channel_type": channel.channel_type,
+        "ts": event_ts,
+        "event_ts": event_ts,
+    }
+
+
+def ekm_access_denied(channel: SimChannel, *, ts: str) -> JsonDict:
+    """Return the stand-in Slack sends for a message whose key an admin revoked (EKM)."""
+    return {
+        "type": "message",
+        "subtype": "ekm_access_denied",
+        "user": "UREVOKEDU",
+        "text": "Your admins have suspended everyone's access to this content.",
+        "ts": ts,
+        "channel": channel.id,
+        "event_ts": ts,
+        "channel_type": channel.channel_type,
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.simulator import api_chat, api_info, api_views, responses
+from bot.simulator import api_chat, api_files, api_info, api_views, responses
 from bot.simulator.args import ApiError, Args
 from bot.simulator.calls import CallRecord
 from bot.simulator.context import ApiMethod, SimContext
@@ -18,7 +18,12 @@ from bot.simulator.elements import JsonDict
 
 logger = logging.getLogger(__name__)
 
-METHODS: dict[str, ApiMethod] = {**api_chat.METHODS, **api_views.METHODS, **api_info.METHODS}
+METHODS: dict[str, ApiMethod] = {
+    **api_chat.METHODS,
+    **api_views.METHODS,
+    **api_info.METHODS,
+    **api_files.METHODS,
+}
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -34,6 +39,9 @@ class ApiServer:
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{url_id}", self._response_url)
         self.app.router.add_get("/archives/{channel}/{ts}", self._archive)
+        self.app.router.add_get("/files-pri/{team_file}/{rest:.*}", self._download)
+        self.app.router.add_post("/upload/v1/{token}", self._upload)
+        self.app.router.add_get("/signin", api_files.sign_in)
         self.app.router.add_get("/link", ctx.hub.handle)
         self.app.router.add_get("/link/", ctx.hub.handle)
 
@@ -111,6 +119,12 @@ class ApiServer:
         if not body.get("ok", True) and status == 200:
             logger.info("api %s -> %s", method, body.get("error"))
         return web.json_response(body, status=status, headers=headers)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        return await api_files.download(self._ctx, request)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        return await api_files.upload(self._ctx, request)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         return await responses.handle(self._ctx, request)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from bot.simulator.config import SimConfig
 from bot.simulator.elements import JsonDict, with_generated_ids
+from bot.simulator.files import FileStore
 from bot.simulator.ids import TsSource
 from bot.simulator.model import Edit, SimChannel, SimMessage, SimUser
 
@@ -27,6 +28,7 @@ class Workspace:
         self._messages: dict[str, dict[str, SimMessage]] = {}
         self._ephemerals: list[SimMessage] = []
         self._dms: dict[str, str] = {}
+        self.files = FileStore()
         self.add_user(config.bot_user_id, config.bot_name, real_name=config.bot_name, is_bot=True)
 
     # -- directory (used by rendering) -------------------------------------------------------
@@ -132,12 +134,14 @@ class Workspace:
         self,
         channel_id: str,
         *,
-        user: str,
+        user: str | None,
         text: str,
         blocks: list[JsonDict] | None = None,
         attachments: list[JsonDict] | None = None,
         thread_ts: str | None = None,
         from_bot: bool = False,
+        files: list[JsonDict] | None = None,
+        subtype: str | None = None,
     ) -> SimMessage:
         """Store a new message; a thread_ts naming a reply threads under that reply's parent."""
         parent = self.message(channel_id, thread_ts) if thread_ts else None
@@ -151,6 +155,8 @@ class Workspace:
             thread_ts=(parent.thread_ts or parent.ts) if parent else None,
             bot_id=self.config.bot_id if from_bot else None,
             app_id=self.config.app_id if from_bot else None,
+            files=list(files or []),
+            subtype=subtype,
         )
         self._messages.setdefault(channel_id, {})[message.ts] = self._stamp(message)
         if parent is not None and message.thread_ts == parent.ts:
