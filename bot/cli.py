@@ -10,7 +10,9 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot.catalogue import CatalogueError, load_catalogue
+import aiohttp
+
+from bot.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.demo import add_demo_arguments, run_demo_command
 from bot.export import add_export_arguments, run_export
 from bot.logging import configure_logging
@@ -51,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"configuration is valid: mode={settings.slack_mode} "
             f"services={len(catalogue.services)} database={_safe_url(settings.database_url)}"
         )
-        return 0
+        return 0 if args.offline else asyncio.run(_check_channels(settings, catalogue))
     if args.command == "migrate":
         revision = asyncio.run(upgrade_to_head(settings.database_url))
         print(f"database is at revision {revision}")  # noqa: T201
@@ -69,11 +71,31 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     commands.add_parser("run", help="migrate the database and serve Slack")
     commands.add_parser("migrate", help="bring the database schema up to date")
-    commands.add_parser("check-config", help="validate settings and the catalogue, then exit")
+    check = commands.add_parser(
+        "check-config", help="validate settings and the catalogue, ask Slack about the channels"
+    )
+    check.add_argument(
+        "--offline", action="store_true", help="do not ask Slack whether the channels are private"
+    )
     add_export_arguments(commands)
     add_demo_arguments(commands)
     add_sandbox_arguments(commands)
     return parser
+
+
+async def _check_channels(settings: Settings, catalogue: Catalogue) -> int:
+    """Ask Slack whether the triage and supervisors' channels are private; 2 when one is not."""
+    from bot.runtime import channel_privacy
+
+    async with aiohttp.ClientSession() as http:
+        privacy = channel_privacy(settings, catalogue, http=http)
+        problems = await privacy.problems()
+    for line in problems:
+        print(f"liaison: {line}", file=sys.stderr)  # noqa: T201
+    if not problems:
+        print("internal channels are private")  # noqa: T201
+    public = any("is a public channel" in line for line in problems)
+    return EXIT_CONFIG if public else 0
 
 
 async def _run(settings: Settings) -> None:
@@ -83,6 +105,7 @@ async def _run(settings: Settings) -> None:
     revision = await upgrade_to_head(settings.database_url)
     logger.info("database ready revision=%s", revision)
     runtime = await build_runtime(settings)
+    await runtime.privacy.log_problems()
     server = LiaisonServer(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -197,6 +197,9 @@ def seed_workspace(slack: SlackSimulator, workspace: Workspace) -> None:
     everyone = [p.id for p in workspace.people] + bot
     technicians = workspace.ids("technician") + bot
     supervisors = workspace.ids("supervisor") + bot
-    slack.add_channel(workspace.triage_channel, "triage", members=technicians)
-    slack.add_channel(workspace.supervisor_channel, "supervisors", members=supervisors)
+    # Internal notes and supervisors' talk live here: private, as the README's setup says.
+    slack.add_channel(workspace.triage_channel, "triage", members=technicians, is_private=True)
+    slack.add_channel(
+        workspace.supervisor_channel, "supervisors", members=supervisors, is_private=True
+    )
     slack.add_channel(workspace.announcements_channel, "announcements", members=everyone)

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
+from bot.file_relay import RELAY_FILE, FileRelayRefused, relay_file
 from bot.loop import BackgroundLoop
 from storage import outbox as store
 from storage.engine import Database
@@ -156,12 +157,13 @@ class OutboxDispatcher:
     async def _send(self, message: store.ClaimedMessage) -> _Result:
         """One Slack call; what to record is decided here and written with the pass's others."""
         try:
-            response = await self._client.api_call(message.method, json=message.args)
+            data = await _call(self._client, message)
         except SlackApiError as exc:
             return self._on_slack_error(message, exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
             return self._retry(message, delay=self._backoff(message.attempts), error=repr(exc))
-        data = response.data if isinstance(response.data, dict) else {}
+        except FileRelayRefused as exc:
+            return _Result(message, "failed", error=exc.code)
         channel = data.get("channel") or message.args.get("channel")
         return _Result(
             message, "sent", channel=channel, ts=data.get("ts") or data.get("message_ts")
@@ -235,6 +237,14 @@ class OutboxDispatcher:
     def _report(self, outcome: SendOutcome) -> None:
         if self._on_outcome is not None:
             self._on_outcome(outcome)
+
+
+async def _call(client: AsyncWebClient, message: store.ClaimedMessage) -> dict[str, Any]:
+    """One outbox row's Slack work: a Web API call, or a file carried into a thread."""
+    if message.method == RELAY_FILE:
+        return await relay_file(client, message.args)
+    response = await client.api_call(message.method, json=message.args)
+    return response.data if isinstance(response.data, dict) else {}
 
 
 def _retry_after_seconds(headers: Any) -> float:

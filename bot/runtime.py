@@ -22,9 +22,12 @@ from bot.services.expectations import Expectations
 from bot.services.follow_ups import FollowUpDesk
 from bot.services.home import HomeDesk
 from bot.services.intake import IntakeService
+from bot.services.names import NameDirectory
 from bot.services.outages import OutageDesk
 from bot.services.partner import PartnerDesk
 from bot.services.polls import PollDesk, PollPolicy
+from bot.services.privacy import ChannelPrivacy
+from bot.services.relay import ConversationRelay
 from bot.services.roles import RoleDirectory
 from bot.services.triage import TriageService
 from bot.settings import DIGEST_WEEKDAYS, Settings
@@ -55,6 +58,8 @@ class Runtime:
     metrics: Metrics
     home: HomeDesk
     digests: DigestDesk
+    names: NameDirectory
+    privacy: ChannelPrivacy
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
@@ -135,7 +140,9 @@ async def build_runtime(
         ),
         polls=polls,
     )
+    privacy = channel_privacy(settings, catalogue, http=http, clock=clock)
     triage = TriageService(
+        privacy=privacy,
         database=database,
         catalogue=catalogue,
         clock=clock,
@@ -145,8 +152,23 @@ async def build_runtime(
         committed=outbox.wake,
     )
     closing.register(scheduler, triage)
+    names = NameDirectory(client=client, clock=clock)
+    relay = ConversationRelay(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        names=names,
+        max_file_bytes=settings.file_relay_max_mb * 1024 * 1024,
+        committed=outbox.wake,
+    )
     partners = PartnerDesk(
-        database=database, catalogue=catalogue, clock=clock, roles=roles, committed=outbox.wake
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        relay=relay,
+        names=names,
+        committed=outbox.wake,
     )
     outages = OutageDesk(
         database=database,
@@ -206,6 +228,32 @@ async def build_runtime(
         metrics=metrics,
         digests=digests,
         home=home,
+        names=names,
+        privacy=privacy,
+    )
+
+
+def channel_privacy(
+    settings: Settings,
+    catalogue: Catalogue,
+    *,
+    http: aiohttp.ClientSession,
+    clock: Clock | None = None,
+) -> ChannelPrivacy:
+    """The check that triage and supervisors' channels are private (also for check-config)."""
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        session=http,
+        timeout=10,
+    )
+    channels = {settings.triage_channel, settings.supervisor_channel}
+    channels.update(s.triage_channel for s in catalogue.services if s.triage_channel)
+    return ChannelPrivacy(
+        client=client,
+        clock=clock or SystemClock(),
+        channels=frozenset(c for c in channels if c),
+        allow_public=settings.allow_public_internal_notes,
     )
 
 

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     digest_timezone: str = ""
     weekly_digest_day: str = "mon"
     digest_dm: bool = False
+    file_relay_max_mb: int = Field(default=50, ge=1, le=1000)
+    allow_public_internal_notes: bool = False
 
     @field_validator("slack_bot_token")
     @classmethod

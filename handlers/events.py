@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
+from handlers.message_events import read_dm_event
 
 logger = logging.getLogger(__name__)
-IGNORED_SUBTYPES = frozenset({"message_changed", "message_deleted", "channel_join", "bot_message"})
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -19,21 +19,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.event("message")
     @runtime.inflight.track
     async def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") in IGNORED_SUBTYPES:
+        said = read_dm_event(event)
+        if said is None:
             return
-        if event.get("bot_id") or not event.get("user"):
-            return
-        event_id = str(body.get("event_id") or f"{event['channel']}:{event['ts']}")
-        thread_ts = event.get("thread_ts")
-        text = str(event.get("text") or "")
-        where = {"user": event["user"], "channel": event["channel"]}
-        if thread_ts and thread_ts != event["ts"]:
-            relayed = await runtime.partners.relay_partner_reply(
-                event_id=event_id, thread_ts=thread_ts, text=text, **where
-            )
-            if relayed:
-                return
-        await runtime.partners.offer_to_file(event_id=event_id, text=text, **where)
+        event_id = str(body.get("event_id") or f"{event['channel']}:{event.get('ts')}")
+        await runtime.partners.hear(event_id=event_id, said=said)
 
     @app.event("app_home_opened")
     @runtime.inflight.track

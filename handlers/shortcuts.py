@@ -30,7 +30,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     ) -> None:
         await ack()
         message = body.get("message") or {}
-        text = plain_from_slack(str(message.get("text") or ""))
+        text = plain_from_slack(await runtime.names.with_names(str(message.get("text") or "")))
         link = await _permalink(client, body.get("channel", {}).get("id"), body.get("message_ts"))
         await open_request_modal(
             runtime,

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.summary import Change, RequestSummary
+from bot.file_relay import RELAY_FILE
 from bot.views.card_thread import card_thread_entry
 from bot.views.encoding import encode_blocks
 from bot.views.partner_dm import partner_acknowledgement
@@ -237,6 +238,57 @@ async def _under(
         parent_field=parent_field,
         role=f"{role}:update" if is_update else own_role,
         supersede=is_update,
+        dedupe_key=dedupe_key,
+    )
+
+
+def relayed_role(ts: str) -> str:
+    """The outbox role of the card-thread copy of a partner's message, found again by its ts."""
+    return f"relay:{ts}"
+
+
+async def relayed_copy_update(
+    session: AsyncSession, *, request: RequestSummary, ts: str, rendered: Rendered, now: dt.datetime
+) -> bool:
+    """Re-render the copy of a partner's message; False when no copy was ever queued."""
+    role = relayed_role(ts)
+    if await outbox.find_role_message(session, request_id=request.id, role=role) is None:
+        return False
+    await _under(
+        session,
+        request=request,
+        role=role,
+        channel=request.card_channel,
+        rendered=rendered,
+        now=now,
+        method="chat.update",
+        parent_field="ts",
+        ordering_key=card_key(request),
+    )
+    return True
+
+
+async def file_to_card_thread(
+    session: AsyncSession,
+    *,
+    request: RequestSummary,
+    args: dict[str, Any],
+    now: dt.datetime,
+    dedupe_key: str,
+) -> None:
+    """Queue a copy of a partner's file into the card's thread, after the words it came with."""
+    root = await outbox.find_role_message(session, request_id=request.id, role=CARD)
+    if root is None:
+        return
+    await outbox.enqueue(
+        session,
+        now=now,
+        method=RELAY_FILE,
+        args=args,
+        ordering_key=card_key(request),
+        request_id=request.id,
+        parent_id=root,
+        parent_field="thread_ts",
         dedupe_key=dedupe_key,
     )
 

@@ -7,14 +7,16 @@ from collections.abc import Callable
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
+from bot.domain.conversation import PartnerDeletion, PartnerEdit, PartnerPost, Said
 from bot.domain.errors import NotFound, NotPermitted
 from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.domain.transitions import OPEN, Role
 from bot.services import notices
+from bot.services.names import NameDirectory
 from bot.services.queries import summarise_in
+from bot.services.relay import ConversationRelay
 from bot.services.roles import RoleDirectory
-from bot.views.card_thread import partner_reply_in_card_thread
 from bot.views.partner_thread import dm_offer_to_file
 from storage import events, history, requests
 from storage.engine import Database
@@ -33,9 +35,13 @@ class PartnerDesk:
         catalogue: Catalogue,
         clock: Clock,
         roles: RoleDirectory,
+        relay: ConversationRelay,
+        names: NameDirectory,
         committed: Callable[[], None],
     ) -> None:
         """Keep what the partner side needs; `committed` wakes the outbox."""
+        self._relay = relay
+        self._names = names
         self._db = database
         self._catalogue = catalogue
         self._clock = clock
@@ -92,40 +98,30 @@ class PartnerDesk:
             mine = await requests.list_assigned(session, assignee_id=technician)
         return [self._summary(r) for r in unclaimed], [self._summary(r) for r in mine]
 
-    async def relay_partner_reply(
-        self, *, event_id: str, user: str, channel: str, thread_ts: str, text: str
-    ) -> bool:
-        """Record a partner's reply in their request thread and relay it to the card's thread."""
-        now = self._clock.now()
-        async with self._db.transaction() as session:
-            row = await requests.find_by_partner_thread(session, channel=channel, ts=thread_ts)
-            if row is None or row.partner_id != user:
-                return False
-            if not await events.mark_seen(session, event_id=event_id, now=now):
-                return True
-            summary = self._summary(row)  # recorded whatever the status: nothing said is lost
-            await history.append_event(
-                session,
-                request_id=row.id,
-                at=now,
-                kind="partner_message",
-                actor_id=user,
-                partner_visible=True,
-                text=text,
-            )
-            await notices.card_thread_reply(
-                session,
-                request=summary,
-                rendered=partner_reply_in_card_thread(summary, text),
-                now=now,
-                dedupe_key=f"event:{event_id}",
-            )
-        self._committed()
-        logger.info("partner reply relayed request=%s", summary.ref)
-        return True
+    async def hear(self, *, event_id: str, said: Said) -> None:
+        """Whatever a person did in their DM with Liaison, carried where it belongs.
+
+        A reply in a request's thread goes to the card's thread; anything else said is
+        offered as a new request; edits and deletions outside request threads are nobody's.
+        """
+        match said:
+            case PartnerPost() if said.is_reply:
+                if not await self._relay.reply(event_id=event_id, post=said):
+                    await self.offer_to_file(
+                        event_id=event_id, user=said.user, channel=said.channel, text=said.text
+                    )
+            case PartnerPost():
+                await self.offer_to_file(
+                    event_id=event_id, user=said.user, channel=said.channel, text=said.text
+                )
+            case PartnerEdit():
+                await self._relay.edit(event_id=event_id, edit=said)
+            case PartnerDeletion():
+                await self._relay.deletion(event_id=event_id, deletion=said)
 
     async def offer_to_file(self, *, event_id: str, user: str, channel: str, text: str) -> None:
         """Answer a DM that is not about a filed request with a way to file it."""
+        text = await self._names.with_names(text)  # the form is prefilled with names, not ids
         now = self._clock.now()
         async with self._db.transaction() as session:
             if not await events.mark_seen(session, event_id=event_id, now=now):

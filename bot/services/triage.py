@@ -27,6 +27,7 @@ from bot.services import notices
 if TYPE_CHECKING:
     from bot.services.closing import ClosingDesk
 from bot.services.expectations import Before, Expectations
+from bot.services.privacy import ChannelPrivacy
 from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views.ids import BlockId
@@ -90,8 +91,9 @@ class TriageService:
         expectations: Expectations,
         closing: ClosingDesk,
         committed: Callable[[], None],
+        privacy: ChannelPrivacy | None = None,
     ) -> None:
-        """Keep what the changes need; `committed` wakes the outbox."""
+        """Keep what the changes need; `committed` wakes the outbox, `privacy` guards notes."""
         self._db = database
         self._catalogue = catalogue
         self._clock = clock
@@ -99,6 +101,7 @@ class TriageService:
         self._expectations = expectations
         self._closing = closing
         self._committed = committed
+        self._privacy = privacy
 
     async def authorise(self, number: int, *, actor: str, action: Action) -> RequestSummary:
         """Check before opening a modal that `actor` may do `action` now."""
@@ -131,6 +134,8 @@ class TriageService:
         """Check, change, record and notify in one transaction; raises DomainError on refusal."""
         before = await self._read(number)
         await self._check_permission(edit.action, before, actor)
+        if edit.internal_note and self._privacy is not None:
+            await self._privacy.require_private_for_notes(before.card_channel)
         async with self._db.transaction() as session:
             summary = await self.apply_in(
                 session, number, actor=actor, edit=edit, now=self._clock.now()

@@ -39,7 +39,7 @@ def test_migrate_creates_the_database_and_reports_the_revision(tmp_path: Path) -
 
 
 def test_check_config_accepts_the_example_catalogue(tmp_path: Path) -> None:
-    result = liaison(tmp_path, "check-config")
+    result = liaison(tmp_path, "check-config", "--offline")
     assert result.returncode == 0, result.stderr
     assert "configuration is valid" in result.stdout
     assert "xoxb-1-2-abc" not in result.stdout + result.stderr

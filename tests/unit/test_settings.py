@@ -69,7 +69,7 @@ def test_secrets_are_listed_for_redaction_and_hidden_in_repr() -> None:
 def test_cli_names_the_missing_setting_and_exits_2(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "SLACK_APP_TOKEN": "xapp-1-A1-abc"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "check-config"],
+        [sys.executable, "-m", "bot", "check-config", "--offline"],
         cwd=tmp_path,
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
