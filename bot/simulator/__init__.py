@@ -17,6 +17,7 @@ from bot.simulator.config import SimConfig
 from bot.simulator.context import SimContext
 from bot.simulator.conversing import ConversationActions
 from bot.simulator.faults import Fault, FaultPlan
+from bot.simulator.files import SimFile
 from bot.simulator.inspection import Inspection
 from bot.simulator.modals import ModalActions
 from bot.simulator.model import Edit, SimChannel, SimMessage, SimUser
@@ -43,6 +44,7 @@ __all__ = [
     "InteractionResult",
     "SimChannel",
     "SimConfig",
+    "SimFile",
     "SimMessage",
     "SimUser",
     "SimView",
@@ -201,6 +203,16 @@ class SlackSimulator(UserActions, ConversationActions, ModalActions, Inspection)
         return self._ctx.workspace.add_channel(
             channel_id, name, members=members, is_private=is_private
         )
+
+    def convert_channel(self, channel_id: str, *, private: bool) -> SimChannel:
+        """Convert a channel to private or public, as a workspace admin can."""
+        channel = self._ctx.workspace.require_channel(channel_id)
+        channel.is_private = private
+        return channel
+
+    def file(self, file_id: str) -> SimFile | None:
+        """Return a stored file (its bytes, owner and shares) by id."""
+        return self._ctx.workspace.files.files.get(file_id)
 
     # -- how the app is reached ----------------------------------------------------------
     def use_http(self, url: str) -> HttpTransport:
