@@ -7,7 +7,8 @@ from dataclasses import dataclass
 # Scopes of Liaison's manifest (docs/slack-platform.md section 10); auth.test reports them.
 DEFAULT_SCOPES = (
     "commands,chat:write,chat:write.public,im:write,im:history,app_mentions:read,"
-    "channels:history,groups:history,channels:read,groups:read,users:read,usergroups:read"
+    "channels:history,groups:history,channels:read,groups:read,users:read,usergroups:read,"
+    "files:read,files:write"
 )
 
 
