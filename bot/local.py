@@ -13,7 +13,7 @@ from bot.clock import ManualClock
 from bot.runtime import Runtime, build_runtime
 from bot.server import EVENTS_PATH, LiaisonServer
 from bot.settings import Settings, load_settings
-from bot.simulator import SlackSimulator
+from bot.simulator import SimConfig, SlackSimulator
 from storage.migrate import upgrade_to_head
 
 SIGNING_SECRET = "liaison-local-signing-secret"  # noqa: S105 - the local simulator's, not a real one
@@ -92,13 +92,15 @@ class LocalLiaison:
     catalogue_file: Path = EXAMPLE_CATALOGUE
     workspace: Workspace = field(default_factory=Workspace)
     overrides: dict[str, Any] = field(default_factory=dict)
+    org_install: bool = False  # Slack as an org-wide install on Enterprise Grid
     slack: SlackSimulator = field(init=False)
     runtime: Runtime = field(init=False)
     server: LiaisonServer = field(init=False)
 
     async def start(self) -> None:
         """Start Slack, migrate, then start Liaison and point Slack at it."""
-        self.slack = SlackSimulator(signing_secret=SIGNING_SECRET, clock=self.clock.timestamp)
+        config = SimConfig(signing_secret=SIGNING_SECRET, org_install=self.org_install)
+        self.slack = SlackSimulator.from_config(config, clock=self.clock.timestamp)
         await self.slack.start()
         self._seed()
         await upgrade_to_head(self.database_url)

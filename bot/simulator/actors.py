@@ -170,6 +170,8 @@ class UserActions(ActorBase):
             "channel_id": channel,
             "is_ephemeral": ephemeral,
         }
+        if message.thread_ts:  # a message in a thread (its parent too) names the thread
+            container["thread_ts"] = message.thread_ts
         payload = payloads.block_actions(
             ctx.config,
             user=user,

@@ -28,6 +28,11 @@ class SimConfig:
     bot_name: str = "liaison"
     verification_token: str = "sim-verification-token"
     scopes: str = DEFAULT_SCOPES
+    # An org-wide install on Enterprise Grid: interactions carry `team: null` and the
+    # enterprise, events and commands say is_enterprise_install.
+    org_install: bool = False
+    enterprise_id: str = "E0LIAISON"
+    enterprise_name: str = "Liaison Grid"
     home_enabled: bool = True
     echo_bot_messages: bool = True
     # None delivers every event; otherwise manifest names such as "message.im", "app_mention".

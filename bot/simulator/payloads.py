@@ -21,16 +21,24 @@ def actor(config: SimConfig, user: SimUser) -> JsonDict:
     return {"id": user.id, "username": user.name, "name": user.name, "team_id": config.team_id}
 
 
+def enterprise(config: SimConfig) -> JsonDict | None:
+    """Return the `enterprise` object of interaction payloads (None outside Enterprise Grid)."""
+    if not config.org_install:
+        return None
+    return {"id": config.enterprise_id, "name": config.enterprise_name}
+
+
 def _common(config: SimConfig, kind: str, user: SimUser, trigger_id: str) -> JsonDict:
     return {
         "type": kind,
-        "team": team(config),
+        # An org-wide install's interactions name the enterprise, not a workspace.
+        "team": None if config.org_install else team(config),
         "user": actor(config, user),
         "api_app_id": config.app_id,
         "token": config.verification_token,
         "trigger_id": trigger_id,
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "enterprise": enterprise(config),
+        "is_enterprise_install": config.org_install,
     }
 
 
@@ -63,7 +71,8 @@ def slash_command(
         "command": command,
         "text": text,
         "api_app_id": config.app_id,
-        "is_enterprise_install": "false",
+        **({"enterprise_id": config.enterprise_id} if config.org_install else {}),
+        "is_enterprise_install": "true" if config.org_install else "false",
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
@@ -71,6 +80,7 @@ def slash_command(
 
 def event_callback(config: SimConfig, event: JsonDict, *, event_time: int) -> JsonDict:
     """Wrap an inner event in the Events API envelope (section 3.3)."""
+    grid = config.enterprise_id if config.org_install else None
     return {
         "token": config.verification_token,
         "team_id": config.team_id,
@@ -82,16 +92,16 @@ def event_callback(config: SimConfig, event: JsonDict, *, event_time: int) -> Js
         "event_context": ids.slack_id("EC", 12),
         "authorizations": [
             {
-                "enterprise_id": None,
-                "team_id": config.team_id,
+                "enterprise_id": grid,
+                "team_id": None if config.org_install else config.team_id,
                 "user_id": config.bot_user_id,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": config.org_install,
             }
         ],
         "is_ext_shared_channel": False,
         "context_team_id": config.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": grid,
     }
 
 

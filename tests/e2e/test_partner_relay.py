@@ -13,6 +13,7 @@ from bot.local import LocalLiaison
 from bot.simulator import SimMessage
 from storage import history
 from tests.e2e.helpers import PAT, file_request, stored
+from tests.e2e.test_closing import in_thread, resolved_request
 from tests.e2e.test_triage import card, card_thread
 
 pytestmark = pytest.mark.e2e
@@ -208,3 +209,40 @@ async def test_notices_about_messages_are_nobodys_words(liaison: LocalLiaison) -
     bots = [m for m in liaison.slack.dm_messages(PAT) if m.bot_id == liaison.slack.bot_id]
     assert len(bots) == 1  # the request's own thread root: nothing offered to the integration
     assert all(d.ok for d in liaison.slack.deliveries)
+
+
+@pytest.fixture(params=["http", "socket"])
+async def org_wide(
+    request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
+) -> AsyncIterator[LocalLiaison]:
+    """Liaison installed org-wide on Enterprise Grid: interactions carry `team: null`."""
+    local = LocalLiaison(database_url=sqlite_url, clock=clock, mode=request.param, org_install=True)
+    await local.start()
+    yield local
+    await local.stop()
+
+
+async def test_an_org_wide_install_files_claims_and_relays(org_wide: LocalLiaison) -> None:
+    await file_request(org_wide, summary="Printer on fire")
+    message = card(org_wide)
+    result = await org_wide.slack.click(
+        "U0SAM", channel=message.channel, ts=message.ts, action_id="req_claim"
+    )
+    assert result.payload["team"] is None and result.payload["is_enterprise_install"] is True
+    await org_wide.settle()
+    row = await stored(org_wide, 1)
+    assert row is not None and row.assignee_id == "U0SAM"
+    await reply(org_wide, "room 210")
+    assert any("room 210" in m.rendered for m in card_thread(org_wide))
+
+
+async def test_a_button_in_the_partners_thread_names_its_thread(either: LocalLiaison) -> None:
+    await resolved_request(either)
+    resolution = in_thread(either, "req_confirm_fixed")
+    result = await either.slack.click(
+        PAT, channel=resolution.channel, ts=resolution.ts, action_id="req_confirm_fixed"
+    )
+    assert result.payload["container"]["thread_ts"] == dm_root(either).ts
+    await either.settle()
+    row = await stored(either, 1)
+    assert row is not None and row.status == "closed"
