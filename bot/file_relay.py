@@ -7,6 +7,8 @@ RELAY_FILE) and the dispatcher calls `relay_file` for it.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -100,19 +102,12 @@ async def _upload(client: AsyncWebClient, upload_url: str, content: bytes) -> No
             raise FileRelayRefused(f"file_upload_http_{response.status}")
 
 
-class _session:  # noqa: N801 - used like a function in `async with`
-    """The client's own aiohttp session if it has one (not closed here), else a short one."""
-
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._shared = client.session
-        self._own: aiohttp.ClientSession | None = None
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        if self._shared is not None and not self._shared.closed:
-            return self._shared
-        self._own = aiohttp.ClientSession()
-        return self._own
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._own is not None:
-            await self._own.close()
+@asynccontextmanager
+async def _session(client: AsyncWebClient) -> AsyncIterator[aiohttp.ClientSession]:
+    """The client's own aiohttp session if it has one (left open), else a short-lived one."""
+    shared = client.session
+    if shared is not None and not shared.closed:
+        yield shared
+        return
+    async with aiohttp.ClientSession() as own:
+        yield own

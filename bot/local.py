@@ -128,6 +128,7 @@ class LocalLiaison:
 
     async def _start_liaison(self) -> None:
         self.runtime = await build_runtime(self.settings(), clock=self.clock)
+        await self.runtime.privacy.log_problems()  # as `liaison run` does at start
         self.server = LiaisonServer(self.runtime)
         await self.server.start()
         if self.mode == "http":

@@ -3,6 +3,8 @@ deletions and names, over HTTP and over Socket Mode."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -12,7 +14,7 @@ from bot.clock import ManualClock
 from bot.local import LocalLiaison
 from bot.simulator import SimMessage
 from storage import history
-from tests.e2e.helpers import PAT, file_request, stored
+from tests.e2e.helpers import PAT, file_request, outbox_depth, stored
 from tests.e2e.test_closing import in_thread, resolved_request
 from tests.e2e.test_triage import card, card_thread
 
@@ -246,3 +248,49 @@ async def test_a_button_in_the_partners_thread_names_its_thread(either: LocalLia
     await either.settle()
     row = await stored(either, 1)
     assert row is not None and row.status == "closed"
+
+
+async def test_a_message_shortcut_prefills_names_not_ids(liaison: LocalLiaison) -> None:
+    slack = liaison.slack
+    ts = await slack.post_message("U0JORDAN", "C0ANNOUNCE", "radios dead, <@U0SAM> knows")
+    await slack.message_shortcut(PAT, "request_from_message", "C0ANNOUNCE", ts)
+    view = await slack.wait_for_view(PAT)
+    details = next(b for b in view.blocks if b.get("block_id") == "details")
+    assert details["element"]["initial_value"] == "radios dead, @SSgt Sam Okafor knows"
+
+
+async def test_a_file_copy_waits_out_slack_outages_and_arrives_once(
+    liaison: LocalLiaison,
+) -> None:
+    liaison.slack.faults.add("files.getUploadURLExternal", status=503, times=1)
+    liaison.slack.faults.add("files.completeUploadExternal", status=429, retry_after=20, times=1)
+    await file_request(liaison)
+    await send_files(liaison, [("error.png", SCREENSHOT)], text="see attached")
+    assert not [m for m in card_thread(liaison) if m.files]
+    for _ in range(20):
+        await liaison.advance(dt.timedelta(minutes=1))
+    [copy] = [m for m in card_thread(liaison) if m.files]
+    assert copy.files[0]["name"] == "error.png"
+    assert await outbox_depth(liaison) == 0
+
+
+async def test_a_file_gone_before_it_was_copied_fails_and_is_logged(
+    liaison: LocalLiaison, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    await file_request(liaison)
+    root = dm_root(liaison)
+    liaison.slack.faults.add("files.getUploadURLExternal", status=503, times=1)
+    await liaison.slack.share_files(
+        PAT, root.channel, [("gone.png", SCREENSHOT)], thread_ts=root.ts
+    )
+    await liaison.settle()
+    [message] = [m for m in liaison.slack.thread(root.channel, root.ts) if m.files]
+    file = liaison.slack.file(str(message.files[0]["id"]))
+    assert file is not None
+    file.complete = False  # the partner deleted the file: its URL now answers 404
+    for _ in range(20):
+        await liaison.advance(dt.timedelta(minutes=1))
+    assert not [m for m in card_thread(liaison) if m.files]
+    assert await outbox_depth(liaison) == 0
+    assert any("file_not_found" in r.getMessage() for r in caplog.records)

@@ -117,3 +117,13 @@ async def test_check_config_and_start_name_each_public_channel(
     assert liaison.slack.bot_token not in err
     [problem] = await liaison.runtime.privacy.problems()
     assert "#supervisors (C0SUPERVISE)" in problem
+
+
+async def test_a_restart_logs_each_public_channel(
+    liaison: LocalLiaison, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    liaison.slack.convert_channel(liaison.workspace.triage_channel, private=False)
+    await liaison.restart()
+    lines = [r.getMessage() for r in caplog.records if "channel privacy" in r.getMessage()]
+    assert len(lines) == 1 and "#triage (C0TRIAGE) is a public channel" in lines[0]
