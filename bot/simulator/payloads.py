@@ -137,6 +137,8 @@ def message_event(
         )
     if message.blocks:
         event["blocks"] = message.blocks
+    if message.attachments:
+        event["attachments"] = message.attachments
     if message.files:
         event.update(files=message.files, upload=False, display_as_bot=False)
     if message.is_reply:

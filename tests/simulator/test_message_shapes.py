@@ -123,3 +123,13 @@ async def test_other_subtypes(sim: SlackSimulator, fake_app: FakeApp) -> None:
     assert integration["subtype"] == "bot_message" and "user" not in integration
     assert integration["username"] == "ci" and integration["bot_id"]
     assert revoked["subtype"] == "ekm_access_denied" and revoked["ts"] == ekm
+
+
+async def test_the_bots_own_attachments_come_back_in_its_message_event(
+    sim: SlackSimulator, fake_app: FakeApp, client: AsyncWebClient
+) -> None:
+    attachment = {"color": "#d00000", "text": "outage"}
+    await client.chat_postMessage(channel="C0TRIAGE", text="alert", attachments=[attachment])
+    await sim.idle()
+    [echo] = events(fake_app)
+    assert echo["bot_id"] == sim.config.bot_id and echo["attachments"] == [attachment]
