@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.ids import ActionId
-from bot.views.text import escape, md, mention, plain, slack_date, truncate
+from bot.views.text import escape, md, mention, plain, plain_from_slack, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
 
 PARTNER_LIST_SHOWN = 20
@@ -33,7 +33,14 @@ KIND_WORDS = {
     "message_partner": "wrote to the partner",
     "withdraw": "withdrew it",
     "partner_reply": "replied",
+    "partner_message": "wrote",
+    "partner_message_edited": "edited a message",
+    "partner_message_deleted": "deleted a message",
 }
+# History kinds whose text is stored as Slack delivered it (mentions, escapes) and is decoded.
+SLACK_TEXT_KINDS = frozenset(
+    {"partner_message", "partner_message_edited", "partner_message_deleted"}
+)
 
 
 def partner_request_list(
@@ -138,8 +145,9 @@ def _entry(entry: TimelineEntry) -> str:
     who = mention(entry.actor_id) if entry.actor_id else "Liaison"
     kind = KIND_WORDS.get(entry.kind, entry.kind.replace("_", " "))
     line = f"{slack_date(entry.at, SHORT_TIME)} · {who} {escape(kind)}"
-    if entry.text:
-        line += ": " + escape(truncate(" ".join(entry.text.split()), TIMELINE_TEXT_MAX))
+    text = plain_from_slack(entry.text) if entry.kind in SLACK_TEXT_KINDS else entry.text
+    if text.strip():
+        line += ": " + escape(truncate(" ".join(text.split()), TIMELINE_TEXT_MAX))
     return line
 
 

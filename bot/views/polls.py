@@ -23,7 +23,7 @@ from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.card_thread import labelled_quote
 from bot.views.closing import button, long_date, modal
 from bot.views.ids import ClosingActionId, ClosingBlockId, ClosingCallbackId
-from bot.views.lists import KIND_WORDS, SHORT_TIME
+from bot.views.lists import KIND_WORDS, SHORT_TIME, SLACK_TEXT_KINDS
 from bot.views.text import escape, md, mention, plain, plain_from_slack, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
 
@@ -325,7 +325,7 @@ def _entry(entry: TimelineEntry) -> str:
     kind = ENTRY_WORDS.get(entry.kind, entry.kind.replace("_", " "))
     line = f"{slack_date(entry.at, SHORT_TIME)} · {who} {escape(kind)}"
     # Partner messages are stored as Slack delivered them; decode so nothing pings twice.
-    text = plain_from_slack(entry.text) if entry.kind == "partner_message" else entry.text
+    text = plain_from_slack(entry.text) if entry.kind in SLACK_TEXT_KINDS else entry.text
     if text.strip():
         line += ": " + escape(truncate(" ".join(text.split()), ENTRY_MAX))
     return line

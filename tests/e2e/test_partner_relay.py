@@ -170,6 +170,10 @@ async def test_mentions_are_relayed_as_names_and_asked_of_slack_once(
     assert len(relayed) == 2
     assert all("U0SAM" not in m.text + m.rendered for m in relayed)
     assert len([c for c in liaison.slack.calls_to("users.info") if c.args["user"] == "U0SAM"]) == 1
+    await liaison.slack.command(PAT, "/request", "status REQ-1")
+    await liaison.settle()
+    status = liaison.slack.ephemerals(PAT)[-1].rendered
+    assert "wrote: @SSgt Sam Okafor fixed this last time" in status
 
 
 async def test_a_direct_message_with_a_mention_prefills_the_form_with_the_name(
