@@ -11,7 +11,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
-from bot.domain.errors import NotPermitted
 
 logger = logging.getLogger(__name__)
 PRIVACY_TTL = dt.timedelta(minutes=10)
@@ -70,19 +69,23 @@ class ChannelPrivacy:
         for line in await self.problems():
             logger.warning("channel privacy: %s", line)
 
-    async def require_private_for_notes(self, channel: str) -> None:
-        """Refuse an internal note bound for a public channel (unless the override is set).
+    async def refuse_note_in(self, channel: str) -> str | None:
+        """Why an internal note may not be posted in `channel`, or None when it may.
 
-        Raises:
-            NotPermitted: with one line naming the channel and what to do.
+        A public channel is refused unless the operator allowed it; the refusal is logged with
+        what the operator should do, and the returned line is for the technician.
         """
         if self._allow_public:
-            return
+            return None
         state = await self.state(channel)
-        if state.private is False:
-            line = public_channel_line(state, allowed=False)
-            logger.warning("internal note refused: %s", line)
-            raise NotPermitted(f"Your internal note was not posted: {line}.")
+        if state.private is not False:
+            return None
+        logger.warning("internal note refused: %s", public_channel_line(state, allowed=False))
+        return (
+            f"Not sent: {state.where} is a public channel, so anyone in the workspace could "
+            "read this note. Leave the note empty, or ask a Slack admin to make the channel "
+            "private."
+        )
 
     async def state(self, channel: str, *, fresh: bool = False) -> ChannelState:
         """What Slack says of the channel, remembered for a few minutes."""

@@ -135,7 +135,9 @@ class TriageService:
         before = await self._read(number)
         await self._check_permission(edit.action, before, actor)
         if edit.internal_note and self._privacy is not None:
-            await self._privacy.require_private_for_notes(before.card_channel)
+            refusal = await self._privacy.refuse_note_in(before.card_channel)
+            if refusal:
+                raise FieldErrors({BlockId.INTERNAL_NOTE: refusal})
         async with self._db.transaction() as session:
             summary = await self.apply_in(
                 session, number, actor=actor, edit=edit, now=self._clock.now()

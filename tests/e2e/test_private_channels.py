@@ -13,6 +13,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.local import SIGNING_SECRET, LocalLiaison
+from bot.services.privacy import PRIVACY_TTL
 from tests.e2e.helpers import file_request
 from tests.e2e.test_triage import card_thread, modal, partner_thread, press, refusals
 
@@ -42,17 +43,27 @@ async def test_an_internal_note_bound_for_a_public_channel_is_refused_in_one_lin
 ) -> None:
     caplog.set_level(logging.WARNING)
     liaison.slack.convert_channel(liaison.workspace.triage_channel, private=False)
+    await liaison.advance(PRIVACY_TTL)  # Liaison looked at start; it looks again after this
     await file_request(liaison)
     await press(liaison, SAM, "req_claim")
-    await modal(liaison, SAM, "req_update", NOTE)
-    [refusal] = refusals(liaison, SAM)
-    assert "internal note was not posted" in refusal
-    assert "#triage (C0TRIAGE) is a public channel" in refusal
-    assert "convert it to a private channel" in refusal and "\n" not in refusal
-    thread = " ".join(m.rendered for m in card_thread(liaison))
-    assert "recall list" not in thread
+    await press(liaison, SAM, "req_update")
+    view = await liaison.slack.wait_for_view(SAM)
+    result = await liaison.slack.submit_view(SAM, NOTE, view_id=view.id)
+    assert not result.closed
+    refusal = result.errors["internal_note"]
+    assert refusal.startswith("Not sent: #triage (C0TRIAGE) is a public channel")
+    assert "make the channel private" in refusal and "\n" not in refusal
+    await liaison.settle()
+    assert "recall list" not in " ".join(m.rendered for m in card_thread(liaison))
     assert "Swapping the toner" not in " ".join(m.rendered for m in partner_thread(liaison))
-    assert any("#triage (C0TRIAGE) is a public channel" in r.getMessage() for r in caplog.records)
+    logged = [r.getMessage() for r in caplog.records if "internal note refused" in r.getMessage()]
+    assert len(logged) == 1 and "#triage (C0TRIAGE) is a public channel" in logged[0]
+    assert "convert it to a private channel" in logged[0]
+    without_note = {**NOTE, "internal_note": ""}
+    result = await liaison.slack.submit_view(SAM, without_note, view_id=view.id)
+    assert result.closed, result.errors
+    await liaison.settle()
+    assert "Swapping the toner" in " ".join(m.rendered for m in partner_thread(liaison))
 
 
 async def test_a_private_triage_channel_gets_the_note(liaison: LocalLiaison) -> None:
@@ -65,6 +76,7 @@ async def test_a_private_triage_channel_gets_the_note(liaison: LocalLiaison) -> 
 
 async def test_the_setting_allows_a_public_channel_explicitly(allowed: LocalLiaison) -> None:
     allowed.slack.convert_channel(allowed.workspace.triage_channel, private=False)
+    await allowed.advance(PRIVACY_TTL)
     await file_request(allowed)
     await press(allowed, SAM, "req_claim")
     await modal(allowed, SAM, "req_update", NOTE)
