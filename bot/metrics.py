@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
 from bot.outbox import SendOutcome
-from storage import outbox, requests
+from storage import outbox, requests, timers
 from storage.engine import Database
 from storage.models import STATUSES
 
@@ -67,6 +67,11 @@ class Metrics:
             "How late the scheduler fired its most overdue timer.",
             registry=self.registry,
         )
+        self.timers_parked = Gauge(
+            "liaison_timers_parked",
+            "Timers given up on after their handler failed again and again (see the log).",
+            registry=self.registry,
+        )
 
     def on_send(self, outcome: SendOutcome) -> None:
         """The outbox dispatcher's `on_outcome` callback: count one Slack call."""
@@ -92,11 +97,13 @@ class Metrics:
         async with self._db.reading() as session:
             counts = await requests.count_by_status_and_priority(session)
             depth, oldest = await outbox.depth(session)
+            parked = await timers.parked_count(session)
         # Every pair is exported, zero included, so a series never vanishes from dashboards.
         for status in STATUSES:
             for priority in PRIORITIES:
                 value = counts.get((status, priority), 0)
                 self.requests.labels(status=status, priority=priority).set(value)
         self.outbox_depth.set(depth)
+        self.timers_parked.set(parked)
         age = (self._clock.now() - oldest).total_seconds() if oldest is not None else 0.0
         self.outbox_oldest_age.set(max(0.0, age))

@@ -13,11 +13,15 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.file_relay import RELAY_FILE, FileRelayRefused, relay_file
 from bot.loop import BackgroundLoop
+from bot.outbox_recovery import SendingRecovery, with_outbox_id
 from storage import outbox as store
+from storage import outbox_recovery as orphans
+from storage import send_blocks
 from storage.engine import Database
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,18 @@ TRANSIENT_ERRORS = frozenset(
 )
 
 
+# Errors that mean the conversation itself cannot be posted to: a reply under a message that
+# failed this way cannot go there on its own either.
+CONVERSATION_GONE = frozenset(
+    {"channel_not_found", "not_in_channel", "is_archived", "restricted_action", "user_not_found"}
+)
+ORPHAN_NOTE = "_(This was a reply to an earlier message that could not be posted.)_"
+
+
+def _note_block() -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": ORPHAN_NOTE}]}
+
+
 @dataclass(frozen=True)
 class SendOutcome:
     """What happened to one message, for logs and metrics."""
@@ -61,6 +77,7 @@ class _Result:
     ts: str | None = None
     at: dt.datetime | None = None
     error: str | None = None
+    blocked_until: dt.datetime | None = None  # Slack's Retry-After for the whole method
 
 
 @dataclass
@@ -69,6 +86,7 @@ class DispatcherConfig:
 
     batch: int = 50
     concurrency: int = 8
+    # Renewed every third of itself while a pass is sending, so a slow pass never loses it.
     lease: dt.timedelta = dt.timedelta(seconds=120)
     idle_poll: float = 5.0
     backoff_base: float = 2.0
@@ -94,7 +112,10 @@ class OutboxDispatcher:
         self._config = config or DispatcherConfig()
         self._on_outcome = on_outcome
         self._pass_lock = asyncio.Lock()
-        self._blocked_until: dict[str, dt.datetime] = {}
+        self._recovery = SendingRecovery(database=database, client=client, lease=self._config.lease)
+        # On SQLite one process is the only sender: rows it finds `sending` at start are its own
+        # orphans, reconciled at once rather than after their lease.
+        self._restart_pending = database.is_sqlite
         self._loop = BackgroundLoop(
             name="outbox",
             clock=clock,
@@ -108,29 +129,81 @@ class OutboxDispatcher:
         self._loop.wake()
 
     async def run_pass(self) -> int:
-        """Send one batch of due messages; returns how many were attempted."""
+        """Send one batch of due messages; returns how many were attempted or settled."""
         async with self._pass_lock:
             now = self._clock.now()
-            blocked = [m for m, until in self._blocked_until.items() if until > now]
+            restart, self._restart_pending = self._restart_pending, False
+            settled = await self._recovery.recover(now=now, restart=restart)
             async with self._db.transaction() as session:
-                await store.recover_expired_leases(session, now=now)
+                settled += await self._settle_orphans(session)
+                blocked = await send_blocks.blocked_methods(session, now=now)
                 claimed = await store.claim_due(
                     session,
                     now=now,
                     lease=self._config.lease,
                     limit=self._config.batch,
-                    blocked_methods=blocked,
+                    blocked_methods=list(blocked),
                 )
-            limit = asyncio.Semaphore(self._config.concurrency)
+            if claimed:
+                await self._record(await self._send_all(claimed))
+            return len(claimed) + settled
 
-            async def send_one(message: store.ClaimedMessage) -> _Result:
-                async with limit:
-                    return await self._send(message)
+    async def _send_all(self, claimed: list[store.ClaimedMessage]) -> list[_Result]:
+        """Send a batch concurrently; one call's surprise never costs the others their record."""
+        limit = asyncio.Semaphore(self._config.concurrency)
 
-            results = await asyncio.gather(*(send_one(m) for m in claimed))
-            if results:
-                await self._record(list(results))
-            return len(claimed)
+        async def send_one(message: store.ClaimedMessage) -> _Result:
+            async with limit:
+                return await self._send(message)
+
+        renewing = asyncio.create_task(self._renew([m.id for m in claimed]))
+        try:
+            outcomes = await asyncio.gather(*(send_one(m) for m in claimed), return_exceptions=True)
+        finally:
+            renewing.cancel()
+        results = []
+        for message, outcome in zip(claimed, outcomes, strict=True):
+            if isinstance(outcome, _Result):
+                results.append(outcome)
+                continue
+            logger.error(
+                "outbox send raised id=%s method=%s", message.id, message.method, exc_info=outcome
+            )
+            results.append(
+                self._retry(message, delay=self._backoff(message.attempts), error=repr(outcome))
+            )
+        return results
+
+    async def _renew(self, message_ids: list[int]) -> None:
+        """Extend the pass's leases every third of a lease for as long as it is sending."""
+        period = self._config.lease.total_seconds() / 3
+        while True:
+            await self._clock.sleep(period)
+            async with self._db.transaction() as session:
+                await orphans.extend_leases(
+                    session, message_ids=message_ids, until=self._clock.now() + self._config.lease
+                )
+
+    async def _settle_orphans(self, session: AsyncSession) -> int:
+        """Replies whose parent will never be sent: posted on their own with a note, or failed.
+
+        A reply can only stand alone where its parent could have gone: when the parent's
+        conversation itself is gone, the reply fails with the parent's reason.
+        """
+        found = await orphans.orphans(session)
+        for orphan in found:
+            note = f"parent message {orphan.parent_id} {orphan.parent_status}"
+            if orphan.parent_field == "thread_ts" and orphan.parent_error not in CONVERSATION_GONE:
+                args = {k: v for k, v in orphan.args.items() if k != "thread_ts"}
+                args["text"] = f"{ORPHAN_NOTE}\n{args.get('text') or ''}".strip()
+                if isinstance(args.get("blocks"), list):
+                    args["blocks"] = [_note_block(), *args["blocks"]]
+                await orphans.detach(session, message_id=orphan.id, args=args, note=note)
+                logger.warning("outbox reply sent without its thread id=%s %s", orphan.id, note)
+            else:
+                await store.mark_failed(session, message_id=orphan.id, error=note)
+                logger.error("outbox message failed id=%s error=%s", orphan.id, note)
+        return len(found)
 
     async def drain(self, *, max_passes: int = 10_000) -> int:
         """Send everything due now (used at shutdown and by tests); returns the count."""
@@ -151,8 +224,21 @@ class OutboxDispatcher:
         await self._loop.stop()
 
     async def _next_due(self) -> dt.datetime | None:
+        """When the next claim can return something: due rows, unblocked methods, lapsed leases.
+
+        Computed with the claim's own conditions, so an idle dispatcher never wakes for rows it
+        cannot take (replies under a failed card, rows behind a retry, a rate-limited method).
+        """
+        now = self._clock.now()
         async with self._db.reading() as session:
-            return await store.next_due_at(session)
+            due = await store.next_due_by_method(session)
+            blocked = await send_blocks.blocked_methods(session, now=now)
+            lease = await store.next_lease_expiry(session)
+        moments = [max(at, blocked.get(method, at)) for method, at in due.items()]
+        if lease is not None:
+            # Recovery takes leases strictly past their end: wake just after.
+            moments.append(lease + dt.timedelta(milliseconds=1))
+        return min(moments, default=None)
 
     async def _send(self, message: store.ClaimedMessage) -> _Result:
         """One Slack call; what to record is decided here and written with the pass's others."""
@@ -180,6 +266,10 @@ class OutboxDispatcher:
             await store.mark_sent_many(session, delivered=delivered, now=now)
             for result in results:
                 message = result.message
+                if result.blocked_until is not None:
+                    await send_blocks.block_method(
+                        session, method=message.method, until=result.blocked_until
+                    )
                 if result.kind == "retry":
                     assert result.at is not None
                     await store.reschedule(
@@ -202,8 +292,7 @@ class OutboxDispatcher:
         if status == 429:
             retry_after = _retry_after_seconds(exc.response.headers)
             until = self._clock.now() + dt.timedelta(seconds=retry_after)
-            self._blocked_until[message.method] = until
-            return self._retry(message, delay=retry_after, error=error)
+            return _Result(message, "retry", at=until, error=error, blocked_until=until)
         if status >= 500 or error in TRANSIENT_ERRORS:
             return self._retry(message, delay=self._backoff(message.attempts), error=error)
         return _Result(message, "failed", error=error)
@@ -243,7 +332,7 @@ async def _call(client: AsyncWebClient, message: store.ClaimedMessage) -> dict[s
     """One outbox row's Slack work: a Web API call, or a file carried into a thread."""
     if message.method == RELAY_FILE:
         return await relay_file(client, message.args)
-    response = await client.api_call(message.method, json=message.args)
+    response = await client.api_call(message.method, json=with_outbox_id(message))
     return response.data if isinstance(response.data, dict) else {}
 
 

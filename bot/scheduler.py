@@ -17,6 +17,8 @@ from storage.models import Timer
 
 logger = logging.getLogger(__name__)
 CHUNK = 50  # timers fired per transaction; a failing one sends its chunk to one-by-one
+RETRY_BASE = dt.timedelta(seconds=30)  # a failing timer is tried again after 30 s, 60 s, ...
+MAX_TRIES = 5  # ... and parked after this many failures, for an operator to look at
 TimerHandler = Callable[[AsyncSession, Timer, dt.datetime], Awaitable[None]]
 
 
@@ -113,10 +115,39 @@ class Scheduler:
             try:
                 async with self._db.transaction() as session:
                     fired += await self._fire_in(session, timer, now)
-            except Exception:
-                # Rolled back: the timer stays pending and is tried again next pass.
-                logger.exception("timer failed kind=%s id=%s", timer.kind, timer.id)
+            except Exception as exc:
+                # Rolled back: the timer stays pending, tried again later and later, then parked.
+                await self._failed(timer, exc, now)
         return fired
+
+    async def _failed(self, timer: Timer, exc: Exception, now: dt.datetime) -> None:
+        """Back the timer off exponentially; park it after MAX_TRIES. One log line per try."""
+        tries = timer.attempts + 1
+        retry_at = None if tries >= MAX_TRIES else now + RETRY_BASE * 2**timer.attempts
+        error = f"{type(exc).__name__}: {exc}"
+        async with self._db.transaction() as session:
+            await timers.record_failure(
+                session, timer_id=timer.id, error=error, retry_at=retry_at, now=now
+            )
+        if retry_at is None:
+            logger.error(
+                "timer parked after %s failures kind=%s id=%s error=%s",
+                tries,
+                timer.kind,
+                timer.id,
+                error,
+                exc_info=exc,
+            )
+        else:
+            logger.warning(
+                "timer failed kind=%s id=%s try=%s/%s retry_at=%s error=%s",
+                timer.kind,
+                timer.id,
+                tries,
+                MAX_TRIES,
+                retry_at.isoformat(),
+                error,
+            )
 
     async def _fire_in(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> int:
         if not await timers.fire(session, timer_id=timer.id, now=now):

@@ -163,6 +163,19 @@ class Timer(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     fired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A handler that keeps failing is retried later and later, then parked for an operator.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    parked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SendBlock(Base):
+    """Until when Slack asked every sender to hold off one Web API method (Retry-After)."""
+
+    __tablename__ = "send_blocks"
+
+    method: Mapped[str] = mapped_column(String(40), primary_key=True)
+    blocked_until: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Counter(Base):

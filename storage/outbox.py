@@ -33,6 +33,7 @@ class ClaimedMessage:
     ordering_key: str
     request_id: int | None
     role: str | None
+    created_at: dt.datetime | None = None
 
 
 async def enqueue(
@@ -117,7 +118,9 @@ async def dedupe_exists(session: AsyncSession, *, dedupe_key: str) -> bool:
     return await session.scalar(query) is not None
 
 
-def _due_query(now: dt.datetime, limit: int, blocked_methods: Collection[str]) -> Any:
+def _claimable() -> list[Any]:
+    """What makes a pending message claimable, whatever the time: the claim and the wake-up
+    time share these conditions, so the dispatcher never wakes for a row it cannot take."""
     earlier = aliased(OutboxMessage)
     parent = aliased(OutboxMessage)
     head_of_line = ~exists().where(
@@ -129,15 +132,35 @@ def _due_query(now: dt.datetime, limit: int, blocked_methods: Collection[str]) -
         OutboxMessage.parent_id.is_(None),
         exists().where(parent.id == OutboxMessage.parent_id, parent.status == "sent"),
     )
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.status == "pending",
-        OutboxMessage.next_attempt_at <= now,
-        head_of_line,
-        parent_sent,
-    )
+    return [OutboxMessage.status == "pending", head_of_line, parent_sent]
+
+
+def _due_query(now: dt.datetime, limit: int, blocked_methods: Collection[str]) -> Any:
+    query = select(OutboxMessage.id).where(*_claimable(), OutboxMessage.next_attempt_at <= now)
     if blocked_methods:
         query = query.where(OutboxMessage.method.not_in(blocked_methods))
     return query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+
+
+async def next_due_by_method(session: AsyncSession) -> dict[str, dt.datetime]:
+    """When each method's earliest claimable message falls due (the claim's own conditions).
+
+    Rows behind a message waiting to retry, and replies whose parent is unsent, are left out:
+    they become claimable only through a change that wakes the dispatcher anyway.
+    """
+    query = (
+        select(OutboxMessage.method, func.min(OutboxMessage.next_attempt_at))
+        .where(*_claimable())
+        .group_by(OutboxMessage.method)
+    )
+    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+
+
+async def next_lease_expiry(session: AsyncSession) -> dt.datetime | None:
+    """When the earliest lease of a message being sent runs out (it is then recovered)."""
+    query = select(func.min(OutboxMessage.lease_until)).where(OutboxMessage.status == "sending")
+    value: dt.datetime | None = await session.scalar(query)
+    return value
 
 
 async def claim_due(
@@ -198,7 +221,14 @@ def _claimed(row: Any, parents: dict[int, tuple[str | None, str | None]]) -> Cla
         ordering_key=row.ordering_key,
         request_id=row.request_id,
         role=row.role,
+        created_at=getattr(row, "created_at", None),
     )
+
+
+async def as_claimed(session: AsyncSession, rows: Sequence[OutboxMessage]) -> list[ClaimedMessage]:
+    """Stored rows with their thread or target resolved, as a claim would return them."""
+    parents = await _parent_targets(session, {r.parent_id for r in rows if r.parent_field})
+    return [_claimed(row, parents) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -292,24 +322,6 @@ async def mark_failed(session: AsyncSession, *, message_id: int, error: str) -> 
         failed.extend(children)
         frontier = list(children)
     return failed
-
-
-async def recover_expired_leases(session: AsyncSession, *, now: dt.datetime) -> int:
-    """Return messages whose sender died mid-send to the queue; returns how many."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
-        .values(status="pending", lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def next_due_at(session: AsyncSession) -> dt.datetime | None:
-    """When the earliest pending message falls due, to know how long to sleep."""
-    query = select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
-    value: dt.datetime | None = await session.scalar(query)
-    return value
 
 
 async def depth(session: AsyncSession) -> tuple[int, dt.datetime | None]:

@@ -75,7 +75,7 @@ async def due(session: AsyncSession, *, now: dt.datetime, limit: int) -> Sequenc
     """Pending timers whose time has come, earliest first (an index range scan)."""
     query = (
         select(Timer)
-        .where(Timer.status == "pending", Timer.due_at <= now)
+        .where(Timer.status == "pending", Timer.parked_at.is_(None), Timer.due_at <= now)
         .order_by(Timer.due_at, Timer.id)
         .limit(limit)
     )
@@ -96,9 +96,39 @@ async def fire(session: AsyncSession, *, timer_id: int, now: dt.datetime) -> boo
 async def next_due_at(session: AsyncSession) -> dt.datetime | None:
     """When the earliest pending timer falls due."""
     value: dt.datetime | None = await session.scalar(
-        select(func.min(Timer.due_at)).where(Timer.status == "pending")
+        select(func.min(Timer.due_at)).where(Timer.status == "pending", Timer.parked_at.is_(None))
     )
     return value
+
+
+async def record_failure(
+    session: AsyncSession,
+    *,
+    timer_id: int,
+    error: str,
+    retry_at: dt.datetime | None,
+    now: dt.datetime,
+) -> int:
+    """Note a failed try: due again at `retry_at`, or parked when None; returns the tries so far."""
+    values: dict[str, Any] = {"attempts": Timer.attempts + 1, "last_error": error[:2000]}
+    if retry_at is None:
+        values["parked_at"] = now
+    else:
+        values["due_at"] = retry_at
+    result = await session.execute(
+        update(Timer)
+        .where(Timer.id == timer_id, Timer.status == "pending")
+        .values(**values)
+        .returning(Timer.attempts)
+    )
+    attempts: int | None = result.scalar_one_or_none()
+    return attempts or 0
+
+
+async def parked_count(session: AsyncSession) -> int:
+    """How many timers were given up on after failing again and again (for /metrics)."""
+    query = select(func.count()).where(Timer.status == "pending", Timer.parked_at.is_not(None))
+    return int(await session.scalar(query) or 0)
 
 
 async def pending(

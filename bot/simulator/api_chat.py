@@ -52,6 +52,20 @@ def content(args: Args, *, require: bool = True) -> tuple[str | None, Any, Any]:
     return text, blocks, attachments
 
 
+def message_metadata(args: Args) -> JsonDict | None:
+    """The `metadata` argument: an object with a string event_type and an object event_payload."""
+    metadata = args.json_value("metadata", error="invalid_metadata_format")
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise ApiError("invalid_metadata_format")
+    if not isinstance(metadata.get("event_type"), str) or not isinstance(
+        metadata.get("event_payload"), dict
+    ):
+        raise ApiError("invalid_metadata_schema")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
+
+
 def post_message(ctx: SimContext, args: Args) -> JsonDict:
     """chat.postMessage: store the bot's message and echo it back as a message event."""
     channel = resolve_target(ctx, args.require("channel", "channel_not_found"))
@@ -65,6 +79,7 @@ def post_message(ctx: SimContext, args: Args) -> JsonDict:
         attachments=attachments,
         thread_ts=args.text("thread_ts"),
         from_bot=True,
+        metadata=message_metadata(args),
     )
     ctx.echo_message(message)
     api_message = message.to_api(team_id=ctx.config.team_id)

@@ -121,6 +121,7 @@ class SimMessage:
     edits: list[Edit] = field(default_factory=list)
     files: list[JsonDict] = field(default_factory=list)  # file objects, as in `files` of events
     subtype: str | None = None
+    metadata: JsonDict | None = None  # the app's message metadata: event_type, event_payload
     directory: Directory | None = field(default=None, repr=False)
     now: Callable[[], float] = field(default=lambda: 0.0, repr=False)
     tz: str = field(default="UTC", repr=False)
@@ -146,7 +147,7 @@ class SimMessage:
         """Return True when this message sits inside a thread under another message."""
         return self.thread_ts is not None and self.thread_ts != self.ts
 
-    def to_api(self, *, team_id: str) -> JsonDict:
+    def to_api(self, *, team_id: str, with_metadata: bool = True) -> JsonDict:
         """Return the Slack message object (as in chat.postMessage's `message`)."""
         body: JsonDict = {"type": "message", "text": self.text, "ts": self.ts, "team": team_id}
         if self.subtype:
@@ -163,6 +164,8 @@ class SimMessage:
             "files": self.files,
         }
         body.update({k: v for k, v in extras.items() if v})
+        if self.metadata and with_metadata:
+            body["metadata"] = self.metadata
         if self.edits:
             body["edited"] = {"user": self.user, "ts": f"{self.edits[-1].replaced_at:.6f}"}
         return body

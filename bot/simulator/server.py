@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.simulator import api_chat, api_files, api_info, api_views, responses
+from bot.simulator import api_chat, api_files, api_history, api_info, api_views, responses
 from bot.simulator.args import ApiError, Args
 from bot.simulator.calls import CallRecord
 from bot.simulator.context import ApiMethod, SimContext
@@ -23,6 +23,7 @@ METHODS: dict[str, ApiMethod] = {
     **api_views.METHODS,
     **api_info.METHODS,
     **api_files.METHODS,
+    **api_history.METHODS,
 }
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -142,6 +142,7 @@ class Workspace:
         from_bot: bool = False,
         files: list[JsonDict] | None = None,
         subtype: str | None = None,
+        metadata: JsonDict | None = None,
     ) -> SimMessage:
         """Store a new message; a thread_ts naming a reply threads under that reply's parent."""
         parent = self.message(channel_id, thread_ts) if thread_ts else None
@@ -157,6 +158,7 @@ class Workspace:
             app_id=self.config.app_id if from_bot else None,
             files=list(files or []),
             subtype=subtype,
+            metadata=metadata,
         )
         self._messages.setdefault(channel_id, {})[message.ts] = self._stamp(message)
         if parent is not None and message.thread_ts == parent.ts:
@@ -218,6 +220,10 @@ class Workspace:
     def messages(self, channel_id: str) -> list[SimMessage]:
         """Return the channel's top-level messages, oldest first."""
         return [m for m in self._messages.get(channel_id, {}).values() if not m.is_reply]
+
+    def history(self, channel_id: str) -> list[SimMessage]:
+        """Return the channel's top-level messages newest first, like conversations.history."""
+        return list(reversed(self.messages(channel_id)))
 
     def thread(self, channel_id: str, ts: str) -> list[SimMessage]:
         """Return a thread like conversations.replies: the parent first, then its replies."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.clock import ManualClock
-from storage import outbox, requests
+from storage import outbox, outbox_recovery, requests
 from storage.engine import Database
 from tests.factories import make_request
 
@@ -96,11 +96,13 @@ async def test_an_expired_lease_returns_the_message_to_the_queue(
 ) -> None:
     message = await _enqueue(database, clock.now(), "a")
     await _claim(database, clock.now())
-    async with database.transaction() as session:
-        assert await outbox.recover_expired_leases(session, now=clock.now()) == 0
+    async with database.reading() as session:
+        assert await outbox_recovery.expired_sending(session, now=clock.now()) == []
     await clock.advance(LEASE + dt.timedelta(seconds=1))
     async with database.transaction() as session:
-        assert await outbox.recover_expired_leases(session, now=clock.now()) == 1
+        [expired] = await outbox_recovery.expired_sending(session, now=clock.now())
+        assert expired.id == message
+        assert await outbox_recovery.release(session, message_ids=[message], now=clock.now()) == 1
     assert [m.id for m in await _claim(database, clock.now())] == [message]
 
 
