@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -29,6 +29,8 @@ class Delivery:
     database: Database
     dispatcher: OutboxDispatcher
     clock: Clock
+    client: AsyncWebClient
+    others: list[Database] = field(default_factory=list)
 
     async def queue(self, key: str, text: str, **kw: Any) -> int:
         """Queue one chat.postMessage to `channel` (the triage channel unless told)."""
@@ -45,6 +47,12 @@ class Delivery:
             await session.flush()
             return row.id
 
+    def another_process(self, client: AsyncWebClient | None = None) -> OutboxDispatcher:
+        """A second dispatcher on the same database, as after a restart or on another replica."""
+        database = Database(self.database.url)
+        self.others.append(database)
+        return OutboxDispatcher(database=database, client=client or self.client, clock=self.clock)
+
     async def status(self, message_id: int) -> tuple[str, str | None]:
         """A message's status and last error as stored."""
         async with self.database.reading() as session:
@@ -53,7 +61,9 @@ class Delivery:
 
 
 @asynccontextmanager
-async def delivery(url: str, clock: Clock, *, timestamp: Any) -> AsyncIterator[Delivery]:
+async def delivery(
+    url: str, clock: Clock, *, timestamp: Any, client_class: type[AsyncWebClient] = AsyncWebClient
+) -> AsyncIterator[Delivery]:
     """Start the simulator with a triage channel and one partner, and a dispatcher on `url`."""
     slack = SlackSimulator(signing_secret="s" * 32, clock=timestamp)
     await slack.start()
@@ -61,11 +71,14 @@ async def delivery(url: str, clock: Clock, *, timestamp: Any) -> AsyncIterator[D
     slack.add_channel(TRIAGE, "triage", members=[slack.bot_user_id])
     database = Database(url)
     http = aiohttp.ClientSession()
-    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, session=http)
+    client = client_class(token=slack.bot_token, base_url=slack.api_url, session=http)
     dispatcher = OutboxDispatcher(database=database, client=client, clock=clock)
+    made = Delivery(slack, database, dispatcher, clock, client)
     try:
-        yield Delivery(slack, database, dispatcher, clock)
+        yield made
     finally:
+        for other in made.others:
+            await other.dispose()
         await dispatcher.stop()
         await http.close()
         await database.dispose()
