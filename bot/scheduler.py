@@ -6,14 +6,16 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.loop import BackgroundLoop
-from storage import timers
+from storage import requests, timers
 from storage.engine import Database
 from storage.models import Timer
+from storage.retrying import retrying
 
 logger = logging.getLogger(__name__)
 CHUNK = 50  # timers fired per transaction; a failing one sends its chunk to one-by-one
@@ -106,19 +108,21 @@ class Scheduler:
         """Fire a chunk in one transaction; if any handler fails, fire them one by one."""
         if len(chunk) > 1:
             try:
-                async with self._db.transaction() as session:
-                    return sum([await self._fire_in(session, timer, now) for timer in chunk])
+                return await retrying(lambda: self._fire_together(chunk, now))
             except Exception:
                 logger.warning("a timer in a chunk failed; firing the chunk one by one")
         fired = 0
         for timer in chunk:
             try:
-                async with self._db.transaction() as session:
-                    fired += await self._fire_in(session, timer, now)
+                fired += await retrying(partial(self._fire_together, [timer], now))
             except Exception as exc:
                 # Rolled back: the timer stays pending, tried again later and later, then parked.
                 await self._failed(timer, exc, now)
         return fired
+
+    async def _fire_together(self, chunk: Sequence[Timer], now: dt.datetime) -> int:
+        async with self._db.transaction() as session:
+            return sum([await self._fire_in(session, timer, now) for timer in chunk])
 
     async def _failed(self, timer: Timer, exc: Exception, now: dt.datetime) -> None:
         """Back the timer off exponentially; park it after MAX_TRIES. One log line per try."""
@@ -150,6 +154,9 @@ class Scheduler:
             )
 
     async def _fire_in(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> int:
+        # The request first, then its timer: the order every change to a request locks in.
+        if timer.request_id is not None:
+            await requests.lock(session, request_id=timer.request_id)
         if not await timers.fire(session, timer_id=timer.id, now=now):
             return 0  # another replica or pass fired it
         handler = self._handlers.get(timer.kind)

@@ -249,6 +249,15 @@ async def mark_sent_many(
     """
     if not delivered:
         return
+    # Requests before outbox rows: the lock order every change to a request follows.
+    for role, (channel_column, ts_column) in _ROLE_COLUMNS.items():
+        learned = [
+            {"id": d.message.request_id, channel_column: d.channel, ts_column: d.ts}
+            for d in sorted(delivered, key=lambda d: d.message.request_id or 0)  # one order
+            if d.message.role == role and d.message.request_id is not None and d.ts
+        ]
+        if learned:
+            await session.execute(update(Request), learned)
     await session.execute(
         update(OutboxMessage),
         [
@@ -264,14 +273,6 @@ async def mark_sent_many(
             for d in delivered
         ],
     )
-    for role, (channel_column, ts_column) in _ROLE_COLUMNS.items():
-        learned = [
-            {"id": d.message.request_id, channel_column: d.channel, ts_column: d.ts}
-            for d in delivered
-            if d.message.role == role and d.message.request_id is not None and d.ts
-        ]
-        if learned:
-            await session.execute(update(Request), learned)
 
 
 async def mark_sent(

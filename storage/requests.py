@@ -94,11 +94,25 @@ async def transition(
 
 
 async def get_for_update(session: AsyncSession, *, number: int) -> Request | None:
-    """Re-read a request inside a writing transaction, ignoring any cached copy."""
+    """Lock and re-read a request inside a writing transaction, ignoring any cached copy.
+
+    The request row is the first lock any change takes (then its timers, then its outbox rows),
+    so two changes to one request queue instead of deadlocking. `FOR UPDATE` on PostgreSQL;
+    on SQLite, BEGIN IMMEDIATE already lets one writer in at a time.
+    """
     query = (
-        select(Request).where(Request.number == number).execution_options(populate_existing=True)
+        select(Request)
+        .where(Request.number == number)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return await session.scalar(query)
+
+
+async def lock(session: AsyncSession, *, request_id: int) -> bool:
+    """Take the request's row lock before touching its timers (see get_for_update)."""
+    query = select(Request.id).where(Request.id == request_id).with_for_update()
+    return await session.scalar(query) is not None
 
 
 async def set_fields(session: AsyncSession, *, request_id: int, values: dict[str, Any]) -> None:

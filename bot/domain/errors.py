@@ -21,6 +21,10 @@ class InvalidTransition(DomainError):
     """The request is no longer in a state where this change makes sense."""
 
 
+class Contention(DomainError):
+    """The change kept colliding with simultaneous ones to the same request; nothing was saved."""
+
+
 class FieldErrors(DomainError):
     """Form input that cannot be accepted, keyed by the form field it concerns."""
 

@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.domain.edit import Edit
-from bot.domain.errors import FieldErrors, InvalidTransition, NotFound
+from bot.domain.errors import Contention, FieldErrors, InvalidTransition, NotFound
 from bot.domain.model import Priority, RequestStatus, format_number
 from bot.domain.summary import Change, RequestSummary
 from bot.domain.transitions import (
@@ -34,6 +35,7 @@ from bot.views.ids import BlockId
 from storage import history, requests
 from storage.engine import Database
 from storage.models import Request
+from storage.retrying import is_retryable, retrying
 
 __all__ = ["Edit", "TriageService", "require_text", "validate_update"]
 TEXT_MAX = 3000
@@ -131,19 +133,39 @@ class TriageService:
         return await self.apply(number, actor=actor, edit=Edit(Action.ASSIGN, assignee=assignee))
 
     async def apply(self, number: int, *, actor: str, edit: Edit) -> RequestSummary:
-        """Check, change, record and notify in one transaction; raises DomainError on refusal."""
+        """Check, change, record and notify in one transaction; raises DomainError on refusal.
+
+        A transaction PostgreSQL aborts to break a deadlock or serialization race is run again;
+        if it keeps losing, the person is told (Contention) rather than the change lost.
+        """
         before = await self._read(number)
         await self._check_permission(edit.action, before, actor)
         if edit.internal_note and self._privacy is not None:
             refusal = await self._privacy.refuse_note_in(before.card_channel)
             if refusal:
                 raise FieldErrors({BlockId.INTERNAL_NOTE: refusal})
-        async with self._db.transaction() as session:
-            summary = await self.apply_in(
-                session, number, actor=actor, edit=edit, now=self._clock.now()
-            )
+        summary = await self._apply_retrying(number, actor=actor, edit=edit)
         self._committed()
         return summary
+
+    async def _apply_retrying(self, number: int, *, actor: str, edit: Edit) -> RequestSummary:
+        """Run the change again while PostgreSQL picks it as a deadlock or serialization loser."""
+
+        async def attempt() -> RequestSummary:
+            async with self._db.transaction() as session:
+                return await self.apply_in(
+                    session, number, actor=actor, edit=edit, now=self._clock.now()
+                )
+
+        try:
+            return await retrying(attempt)
+        except DBAPIError as exc:
+            if not is_retryable(exc):
+                raise
+            raise Contention(
+                f"{format_number(number)} is being changed by several people at once and your "
+                "change was not saved; look at the card and try again."
+            ) from exc
 
     async def apply_in(
         self, session: AsyncSession, number: int, *, actor: str, edit: Edit, now: dt.datetime

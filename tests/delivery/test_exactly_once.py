@@ -33,7 +33,7 @@ class _Surprising(AsyncWebClient):
 
     raised = 0
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:
         body = kwargs.get("json") or {}
         if body.get("text") == "two" and not _Surprising.raised:
             _Surprising.raised += 1
@@ -111,7 +111,7 @@ class _Slow(AsyncWebClient):
 
     gate: asyncio.Event
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:
         if api_method == "chat.postMessage":
             await self.gate.wait()
         return await super().api_call(api_method, **kwargs)

@@ -1,0 +1,127 @@
+"""Technicians' changes and the timers that fire at the same moment never deadlock or vanish."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from bot.clock import ManualClock
+from bot.domain.edit import Edit
+from bot.domain.errors import DomainError
+from bot.domain.model import RequestStatus
+from bot.domain.transitions import Action
+from bot.local import LocalLiaison
+from bot.runtime import build_runtime
+from bot.services.intake import RequestForm
+from storage import history, requests, timers
+from storage.engine import Database
+from storage.retrying import sqlstate
+from tests.factories import make_request
+
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300)]
+COUNT = 200
+
+
+@pytest.fixture
+async def liaison(postgres_url: str, clock: ManualClock) -> AsyncIterator[LocalLiaison]:
+    """Liaison on PostgreSQL; the test drives its services directly, many at once."""
+    local = LocalLiaison(database_url=postgres_url, clock=clock)
+    await local.start()
+    yield local
+    await local.stop()
+
+
+def _form(n: int) -> RequestForm:
+    return RequestForm(
+        partner_id="U0PAT",
+        service_id="network",
+        summary=f"Outage {n}",
+        details="",
+        impact="stopped",
+        needed_by=None,
+    )
+
+
+async def _work(liaison: LocalLiaison, number: int, technician: str) -> list[str]:
+    """Claim, then update: each step is applied or refused with a message, nothing else."""
+    triage = liaison.runtime.triage
+    outcomes = []
+    for edit in (
+        Edit(Action.CLAIM, assignee=technician),
+        Edit(Action.UPDATE, status=RequestStatus.IN_PROGRESS, partner_message="On it."),
+    ):
+        try:
+            await triage.apply(number, actor=technician, edit=edit)
+            outcomes.append("applied")
+        except DomainError:
+            outcomes.append("refused")
+    return outcomes
+
+
+async def test_claims_and_updates_racing_warning_and_breach_timers_are_never_lost(
+    liaison: LocalLiaison, clock: ManualClock
+) -> None:
+    runtime = liaison.runtime
+    await runtime.scheduler.stop()  # passes run below, at the same moments as the clicks
+    await runtime.outbox.stop()
+    for n in range(COUNT):
+        await runtime.intake.submit_request(_form(n))
+    await clock.advance(dt.timedelta(days=3))  # every warning and breach is due now
+    technicians = liaison.workspace.ids("technician")
+    work = [
+        _work(liaison, number, technicians[number % len(technicians)])
+        for number in range(1, COUNT + 1)
+    ]
+    # A second replica's scheduler fires timers too, as it would in production.
+    replica = await build_runtime(liaison.settings(), clock=clock)
+    passes = [rt.scheduler.run_pass() for rt in (runtime, replica) for _ in range(3)]
+    try:
+        results = await asyncio.gather(*work, *passes, return_exceptions=True)
+    finally:
+        await replica.close()
+
+    unexpected = [r for r in results if isinstance(r, BaseException)]
+    assert unexpected == []
+    outcomes = [r for r in results[:COUNT] if isinstance(r, list)]
+    assert len(outcomes) == COUNT
+    async with runtime.database.reading() as session:
+        for number, (claim, update) in enumerate(outcomes, start=1):
+            assert isinstance(claim, str) and isinstance(update, str)
+            row = await requests.get_request(session, number=number)
+            assert row is not None
+            kinds = [e.kind for e in await history.timeline(session, request_id=row.id)]
+            if claim == "applied":
+                assert row.assignee_id == technicians[number % len(technicians)]
+            if update == "applied":
+                assert row.status == RequestStatus.IN_PROGRESS and "update" in kinds, kinds
+        assert await timers.due(session, now=clock.now(), limit=10) == []
+    applied = sum(o == ["applied", "applied"] for o in outcomes)
+    assert applied > COUNT // 2  # most simply went through; any refusal was said
+
+
+async def test_a_change_holds_its_request_until_commit_so_a_timer_waits(
+    postgres_url: str, clock: ManualClock
+) -> None:
+    database = Database(postgres_url)
+    try:
+        async with database.transaction() as session:
+            request = await make_request(session, now=clock.now())
+        async with database.transaction() as technician:
+            assert await requests.get_for_update(technician, number=request.number) is not None
+            with pytest.raises(DBAPIError) as waited:
+                await _lock_within_50ms(database, request.id)
+            assert sqlstate(waited.value) == "55P03"  # lock_not_available: it had to wait
+    finally:
+        await database.dispose()
+
+
+async def _lock_within_50ms(database: Database, request_id: int) -> None:
+    """What a timer does first: lock the request, here giving up after 50 ms of waiting."""
+    async with database.transaction() as timer:
+        await timer.execute(text("SET LOCAL lock_timeout = '50ms'"))
+        await requests.lock(timer, request_id=request_id)
