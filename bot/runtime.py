@@ -32,6 +32,7 @@ from bot.services.roles import RoleDirectory
 from bot.services.triage import TriageService
 from bot.settings import DIGEST_WEEKDAYS, Settings
 from storage.engine import Database
+from storage.leader import Leadership
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Runtime:
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
         await self.scheduler.stop()
+        await self.scheduler.resign()
         await self.outbox.stop()
         await self.http.close()
         await self.database.dispose()
@@ -94,7 +96,10 @@ async def build_runtime(
         config=dispatcher_config,
         on_outcome=metrics.on_send,
     )
-    scheduler = Scheduler(database=database, clock=clock, committed=outbox.wake)
+    leadership = Leadership(database.read_engine, is_sqlite=database.is_sqlite)
+    scheduler = Scheduler(
+        database=database, clock=clock, committed=outbox.wake, leadership=leadership
+    )
     intake = IntakeService(
         database=database,
         catalogue=catalogue,

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.loop import BackgroundLoop
 from storage import requests, timers
 from storage.engine import Database
+from storage.leader import Leadership
 from storage.models import Timer
 from storage.retrying import retrying
 
@@ -35,8 +36,13 @@ class Scheduler:
         committed: Callable[[], None],
         batch: int = 500,
         idle_poll: float = 30.0,
+        leadership: Leadership | None = None,
     ) -> None:
-        """`committed` wakes the outbox after timers have queued messages."""
+        """`committed` wakes the outbox after timers have queued messages.
+
+        Periodic jobs run only while `leadership` says this replica leads (always without one);
+        followers ask again every pass, at most `idle_poll` seconds apart, to take over.
+        """
         self._db = database
         self._clock = clock
         self._committed = committed
@@ -46,6 +52,9 @@ class Scheduler:
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
         self._wake_for: list[Callable[[dt.datetime], dt.datetime | None]] = []
         self._lock = asyncio.Lock()
+        self._leadership = leadership
+        self._leading = leadership is None
+        self._skipped = False
         self.lag_seconds = 0.0
         self._loop = BackgroundLoop(
             name="scheduler",
@@ -81,6 +90,7 @@ class Scheduler:
         """Fire every timer due now (up to one batch) and run periodic jobs; returns the count."""
         async with self._lock:
             now = self._clock.now()
+            self._skipped = False
             async with self._db.reading() as session:
                 due = await timers.due(session, now=now, limit=self._batch)
             if due:
@@ -88,7 +98,9 @@ class Scheduler:
             fired = 0
             for start in range(0, len(due), CHUNK):
                 fired += await self._fire_chunk(due[start : start + CHUNK], now)
-            for job in self._periodic:
+            if self._periodic and self._leadership is not None:
+                self._leading = await self._leadership.check()
+            for job in self._periodic if self._leading else ():
                 fired += await job(now)
             if fired:
                 self._committed()
@@ -154,9 +166,13 @@ class Scheduler:
             )
 
     async def _fire_in(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> int:
-        # The request first, then its timer: the order every change to a request locks in.
-        if timer.request_id is not None:
-            await requests.lock(session, request_id=timer.request_id)
+        # The request first, then its timer: the order every change to a request locks in. A
+        # request someone is changing right now is not waited for: its timer fires next pass.
+        if timer.request_id is not None and not await requests.lock(
+            session, request_id=timer.request_id, skip_locked=True
+        ):
+            self._skipped = True
+            return 0
         if not await timers.fire(session, timer_id=timer.id, now=now):
             return 0  # another replica or pass fired it
         handler = self._handlers.get(timer.kind)
@@ -174,10 +190,21 @@ class Scheduler:
         """Stop after the current pass; pending timers stay in the database for the next start."""
         await self._loop.stop()
 
+    async def resign(self) -> None:
+        """Let another replica run the periodic jobs (at shutdown)."""
+        if self._leadership is not None:
+            await self._leadership.release()
+        self._leading = self._leadership is None
+
     async def next_due(self) -> dt.datetime | None:
         """When the earliest pending timer or periodic job falls due (None when none will)."""
         async with self._db.reading() as session:
             due = await timers.next_due_at(session)
         now = self._clock.now()
-        moments = [m for m in (f(now) for f in self._wake_for) if m is not None]
-        return min([*moments, due] if due is not None else moments, default=None)
+        wake_for = self._wake_for if self._leading else []
+        moments = [m for m in (f(now) for f in wake_for) if m is not None]
+        earliest = min([*moments, due] if due is not None else moments, default=None)
+        if earliest is not None and self._skipped:
+            # A timer was left to the replica changing its request: look again in a second.
+            return max(earliest, now + dt.timedelta(seconds=1))
+        return earliest

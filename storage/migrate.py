@@ -8,10 +8,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, is_sqlite
+from storage.leader import MIGRATIONS_KEY
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -36,6 +38,12 @@ async def upgrade_to_head(url: str) -> str | None:
     engine = create_engine(url, writer=True, foreign_keys=False)
     try:
         async with engine.begin() as connection:
+            if not is_sqlite(url):
+                # Replicas starting together migrate one at a time; the others then find the
+                # schema current. Held until this transaction ends.
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATIONS_KEY}
+                )
             await connection.run_sync(_upgrade)
             if is_sqlite(url):
                 await connection.run_sync(_check_foreign_keys)

@@ -139,7 +139,13 @@ def _due_query(now: dt.datetime, limit: int, blocked_methods: Collection[str]) -
     query = select(OutboxMessage.id).where(*_claimable(), OutboxMessage.next_attempt_at <= now)
     if blocked_methods:
         query = query.where(OutboxMessage.method.not_in(blocked_methods))
-    return query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    # Rows another replica is claiming right now are skipped, not waited for (PostgreSQL; on
+    # SQLite there is one writer and the clause is not rendered).
+    return (
+        query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
 
 
 async def next_due_by_method(session: AsyncSession) -> dict[str, dt.datetime]:

@@ -109,9 +109,13 @@ async def get_for_update(session: AsyncSession, *, number: int) -> Request | Non
     return await session.scalar(query)
 
 
-async def lock(session: AsyncSession, *, request_id: int) -> bool:
-    """Take the request's row lock before touching its timers (see get_for_update)."""
-    query = select(Request.id).where(Request.id == request_id).with_for_update()
+async def lock(session: AsyncSession, *, request_id: int, skip_locked: bool = False) -> bool:
+    """Take the request's row lock before touching its timers (see get_for_update).
+
+    With `skip_locked`, a request someone else holds is not waited for: False is returned.
+    """
+    query = select(Request.id).where(Request.id == request_id)
+    query = query.with_for_update(skip_locked=skip_locked)
     return await session.scalar(query) is not None
 
 

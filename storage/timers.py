@@ -83,7 +83,13 @@ async def due(session: AsyncSession, *, now: dt.datetime, limit: int) -> Sequenc
 
 
 async def fire(session: AsyncSession, *, timer_id: int, now: dt.datetime) -> bool:
-    """Mark a timer fired if nobody else has; the caller does its work in the same transaction."""
+    """Mark a timer fired if nobody else has; the caller does its work in the same transaction.
+
+    A timer another replica is firing right now is skipped rather than waited for.
+    """
+    held = select(Timer.id).where(Timer.id == timer_id, Timer.status == "pending")
+    if await session.scalar(held.with_for_update(skip_locked=True)) is None:
+        return False
     result = await session.execute(
         update(Timer)
         .where(Timer.id == timer_id, Timer.status == "pending")
