@@ -1,4 +1,4 @@
-"""`liaison run | migrate | check-config | export | demo | sandbox`: the operator's entry points."""
+"""`liaison run | migrate | check-config | export | db | demo | sandbox`: entry points."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import aiohttp
 
 from bot.catalogue import Catalogue, CatalogueError, load_catalogue
+from bot.db_cli import add_db_arguments, run_db_command
 from bot.demo import add_demo_arguments, run_demo_command
 from bot.export import add_export_arguments, run_export
 from bot.logging import configure_logging
@@ -60,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "export":
         return asyncio.run(run_export(settings, args))
+    if args.command == "db":
+        return asyncio.run(run_db_command(settings, args))
     asyncio.run(_run(settings))
     return 0
 
@@ -78,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="do not ask Slack whether the channels are private"
     )
     add_export_arguments(commands)
+    add_db_arguments(commands)
     add_demo_arguments(commands)
     add_sandbox_arguments(commands)
     return parser
