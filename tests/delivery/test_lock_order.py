@@ -85,14 +85,15 @@ async def test_claims_and_updates_racing_warning_and_breach_timers_are_never_los
     who = {n: technicians[n % len(technicians)] for n in range(1, COUNT + 1)}
     # A second replica's scheduler fires timers too, as it would in production.
     replica = await build_runtime(liaison.settings(), clock=clock)
-    first_breach = await _due(liaison, "first_response_breach")
-    resolution_breach = await _due(liaison, "resolution_breach")
+    warning = await _due(liaison, "first_response_warning")
+    breach = await _due(liaison, "first_response_breach")
     try:
-        await clock.set(first_breach)  # its warning fell due earlier: both fire now
+        await clock.set(warning)
         claims = await _race(
             liaison, replica, [(n, who[n], Edit(Action.CLAIM, assignee=who[n])) for n in who]
         )
-        await clock.set(resolution_breach)
+        # The update is the first response: it cancels the very breach timers firing now.
+        await clock.set(breach)
         update = Edit(Action.UPDATE, status=RequestStatus.IN_PROGRESS, partner_message="On it.")
         updates = await _race(liaison, replica, [(n, who[n], update) for n in who])
     finally:
@@ -132,3 +133,30 @@ async def _lock_within_50ms(database: Database, request_id: int) -> None:
     async with database.transaction() as timer:
         await timer.execute(text("SET LOCAL lock_timeout = '50ms'"))
         await requests.lock(timer, request_id=request_id)
+
+
+async def test_a_timer_leaves_a_request_being_changed_and_fires_right_after(
+    liaison: LocalLiaison, clock: ManualClock
+) -> None:
+    runtime = liaison.runtime
+    await runtime.scheduler.stop()
+    await runtime.intake.submit_request(_form(1))
+    await clock.set(await _due(liaison, "first_response_breach"))
+    async with runtime.database.transaction() as technician:
+        row = await requests.get_for_update(technician, number=1)
+        assert row is not None
+        # The breach falls due while the technician's change holds the request: the scheduler
+        # neither waits for it (it would hold the timer the change is about to cancel) nor
+        # fires on a stale copy.
+        await runtime.scheduler.run_pass()
+        async with runtime.database.reading() as session:
+            kinds = [t.kind for t in await timers.pending(session, request_id=row.id)]
+        assert "first_response_breach" in kinds
+    assert await runtime.scheduler.next_due() == clock.now() + dt.timedelta(seconds=1)
+    await clock.advance(dt.timedelta(seconds=1))
+    await runtime.scheduler.run_pass()
+    async with runtime.database.reading() as session:
+        kinds = [t.kind for t in await timers.pending(session, request_id=row.id)]
+        stored = await requests.get_request(session, number=1)
+    assert "first_response_breach" not in kinds
+    assert stored is not None and stored.first_response_breached_at is not None
