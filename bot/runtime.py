@@ -93,7 +93,8 @@ async def build_runtime(
         database=database,
         client=client,
         clock=clock,
-        config=dispatcher_config,
+        config=dispatcher_config
+        or DispatcherConfig(lease=dt.timedelta(seconds=settings.outbox_lease_seconds)),
         on_outcome=metrics.on_send,
     )
     leadership = Leadership(database.read_engine, is_sqlite=database.is_sqlite)

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     weekly_digest_day: str = "mon"
     digest_dm: bool = False
     file_relay_max_mb: int = Field(default=50, ge=1, le=1000)
+    outbox_lease_seconds: int = Field(default=30, ge=3, le=600)
     allow_public_internal_notes: bool = False
 
     @field_validator("slack_bot_token")

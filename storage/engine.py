@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.retrying import sqlstate
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # PostgreSQL's "lock not available" and "query cancelled by statement_timeout".
 _PG_DEADLINE_STATES = frozenset({"55P03", "57014"})
@@ -194,7 +196,7 @@ class Database:
                     await _limit_waits(session, budget)
                 yield session
         except DBAPIError as exc:
-            if _sqlstate(exc) in _PG_DEADLINE_STATES and budget is not None:
+            if sqlstate(exc) in _PG_DEADLINE_STATES and budget is not None:
                 raise WriterBusy(str(exc.orig)) from exc
             raise
 
@@ -240,14 +242,3 @@ async def _limit_waits(session: AsyncSession, budget: float) -> None:
         ),
         {"lock": f"{millis}ms", "statement": f"{millis + 1000}ms"},
     )
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    """The SQLSTATE of a driver error, whichever driver raised it."""
-    original = exc.orig
-    for name in ("sqlstate", "pgcode"):
-        cause = getattr(original, "__cause__", None)
-        value = getattr(original, name, None) or getattr(cause, name, None)
-        if isinstance(value, str):
-            return value
-    return None

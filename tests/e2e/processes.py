@@ -60,6 +60,8 @@ class LiaisonProcess:
             "SUPERVISORS": ",".join(self.workspace.ids("supervisor")),
             "CATALOGUE_FILE": str(EXAMPLE_CATALOGUE),
             "LOG_FORMAT": "text",
+            # A replica that dies hands its unsent messages on after this (Slack checked first).
+            "OUTBOX_LEASE_SECONDS": "3",
         }
 
     async def start(self) -> None:
