@@ -18,10 +18,15 @@ from bot import catalogue_fields as fields
 from bot.catalogue_fields import LocatedError, Table
 from bot.catalogue_lines import LineIndex, syntax_error_position
 from bot.domain.calendar import BusinessCalendar
+from bot.domain.escalation import LadderRules
 from bot.domain.model import Impact, Priority, Urgency
 
 _DURATION = re.compile(r"(?:(\d{1,5})\s*d)?\s*(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*m)?")
-_LEVEL_KEYS = ("first_response", "resolution", "update_every", "around_the_clock")
+_LEVEL_KEYS = (
+    *("first_response", "resolution", "update_every", "around_the_clock"),
+    *("escalate_after", "partner_notices_per_day"),
+)
+DEFAULT_PARTNER_NOTICES = 3
 _SERVICE_KEYS = (
     *("id", "name", "description", "owner", "triage_channel"),
     *("third_party_pauses_clock", "service_levels"),
@@ -37,6 +42,17 @@ class ServiceLevel:
     resolution: timedelta
     update_every: timedelta
     around_the_clock: bool = False  # count plain elapsed time instead of business hours
+    escalate_after: timedelta | None = None  # between rungs of the ladder; None: update_every
+    partner_notices_per_day: int = DEFAULT_PARTNER_NOTICES  # automated "no news" messages
+
+    @property
+    def ladder(self) -> LadderRules:
+        """The escalation ladder's rules at this level."""
+        return LadderRules(
+            step_after=self.escalate_after or self.update_every,
+            partner_notices_per_day=self.partner_notices_per_day,
+            around_the_clock=self.around_the_clock,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,6 +264,16 @@ def _level(table: Table, day: timedelta, *, base: ServiceLevel | None) -> Servic
         around_the_clock=table.boolean(
             "around_the_clock", default=base.around_the_clock if base else False
         ),
+        escalate_after=(
+            duration("escalate_after")
+            if "escalate_after" in table.data or (base and base.escalate_after)
+            else None
+        ),
+        partner_notices_per_day=_count(
+            table,
+            "partner_notices_per_day",
+            default=base.partner_notices_per_day if base else DEFAULT_PARTNER_NOTICES,
+        ),
     )
     if level.resolution < level.first_response:
         where = _written(table, "resolution", "first_response")
@@ -288,6 +314,14 @@ def _service(table: Table, defaults: Mapping[Priority, ServiceLevel], day: timed
         third_party_pauses_clock=table.boolean("third_party_pauses_clock", default=False),
         levels=defaults if overrides is None else _levels(overrides, day, base=defaults),
     )
+
+
+def _count(table: Table, key: str, *, default: int) -> int:
+    """A whole number from 0 to 100 under `key`, or `default` when absent."""
+    value = table.data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        table.fail(key, f"expected a whole number from 0 to 100, got {fields.show(value)}")
+    return value
 
 
 def _written(table: Table, *keys: str) -> str | None:

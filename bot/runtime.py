@@ -116,6 +116,8 @@ async def build_runtime(
         warning_lead=settings.breach_warning_lead,
         nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
         committed=outbox.wake,
+        supervisor_channel=settings.supervisor_channel,
+        supervisors=settings.supervisors,
     )
     expectations.register(scheduler)
     intake.on_filed(expectations.on_filed)

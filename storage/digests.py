@@ -17,6 +17,11 @@ from storage.requests import OPEN_STATUSES
 LIST_LIMIT = 10  # request numbers fetched behind each figure; the total is counted apart
 CLOSINGS = ("confirm", "auto_close")
 BREACHES = ("first_response_breached", "resolution_breached")
+# The escalation ladder's history kinds (bot.domain.escalation): every lapse that climbs past
+# the assignee reaches the triage channel exactly once, so that count is the escalations.
+PROMISE_KINDS = ("promise_kept", "promise_lapsed")
+ESCALATED, TO_SUPERVISORS = "promise_escalated_triage", "promise_escalated_supervisors"
+ANSWERED = "promise_answered"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class PeriodCounts:
     resolution_breached: Numbers
     promises_kept: int
     promises_lapsed: int
+    promises_escalated: int  # lapsed promises that reached the triage channel or supervisors
+    promises_to_supervisors: int
+    promises_answered: int  # escalated promises someone then acted on
     polls: PollCounts
     low_ratings: tuple[LowRating, ...]
     services: tuple[tuple[str, int], ...]
@@ -200,7 +208,10 @@ async def period_counts(
     """Everything the digest says about the period [since, until), counted by the database."""
     new, high, services = await _new(session, since=since, until=until, limit=limit)
     promises = await _event_counts(
-        session, kinds=("promise_kept", "promise_lapsed"), since=since, until=until
+        session,
+        kinds=(*PROMISE_KINDS, ESCALATED, TO_SUPERVISORS, ANSWERED),
+        since=since,
+        until=until,
     )
     responses, responses_in_time = await _first_responses(session, since=since, until=until)
     return PeriodCounts(
@@ -226,6 +237,9 @@ async def period_counts(
         ),
         promises_kept=promises.get("promise_kept", 0),
         promises_lapsed=promises.get("promise_lapsed", 0),
+        promises_escalated=promises.get(ESCALATED, 0),
+        promises_to_supervisors=promises.get(TO_SUPERVISORS, 0),
+        promises_answered=promises.get(ANSWERED, 0),
         polls=await poll_counts(session, since=since, until=until),
         low_ratings=await _low_ratings(session, since=since, until=until, limit=3),
         services=services,

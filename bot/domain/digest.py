@@ -86,6 +86,9 @@ class PeriodFigures:
     resolution_breached: Listed = Listed()
     promises_kept: int = 0
     promises_lapsed: int = 0
+    promises_escalated: int = 0  # lapses that climbed past the assignee
+    promises_to_supervisors: int = 0
+    promises_answered: int = 0  # escalated lapses someone then acted on
     polls_sent: int = 0
     polls_answered: int = 0
     average_rating: float | None = None

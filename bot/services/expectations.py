@@ -11,10 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue, ServiceLevel
 from bot.clock import Clock
 from bot.domain.errors import NotFound, NotPermitted
+from bot.domain.escalation import (
+    next_partner_promise,
+    next_partner_window,
+    partner_may_hear,
+    told_on_day,
+)
 from bot.domain.model import Priority, RequestStatus, format_number
 from bot.domain.summary import RequestSummary
 from bot.scheduler import Scheduler, TimerHandler
 from bot.services import notices
+from bot.services.ladder import PROMISE_ESCALATE, Ladder
 from bot.services.queries import summarise_in
 from bot.views.expectations import (
     breach_note,
@@ -35,7 +42,9 @@ TARGET_TIMERS = {
     FIRST_RESPONSE: (f"{FIRST_RESPONSE}_{WARNING}", f"{FIRST_RESPONSE}_{BREACH}"),
     RESOLUTION: (f"{RESOLUTION}_{WARNING}", f"{RESOLUTION}_{BREACH}"),
 }
-PROMISE_TIMERS = (PROMISE_NUDGE, PROMISE_LAPSE)
+PROMISE_TIMERS = (PROMISE_NUDGE, PROMISE_LAPSE, PROMISE_ESCALATE)
+PARTNER_NOTICE = "promise_notice"  # a deferred "no news" message about an earlier lapse
+PARTNER_TOLD = ("promise_lapsed", PARTNER_NOTICE)
 ALL_TIMERS = (*TARGET_TIMERS[FIRST_RESPONSE], *TARGET_TIMERS[RESOLUTION], *PROMISE_TIMERS)
 
 
@@ -61,8 +70,13 @@ class Expectations:
         warning_lead: float,
         nudge_lead: dt.timedelta,
         committed: Callable[[], None],
+        supervisor_channel: str = "",
+        supervisors: tuple[str, ...] = (),
     ) -> None:
         """`warning_lead` is the share of a target left when technicians are warned."""
+        self._ladder = Ladder(
+            catalogue=catalogue, supervisor_channel=supervisor_channel, supervisors=supervisors
+        )
         self._db = database
         self._catalogue = catalogue
         self._clock = clock
@@ -77,6 +91,7 @@ class Expectations:
             scheduler.on(breach, self._breach_handler(target))
         scheduler.on(PROMISE_NUDGE, self._on_promise_nudge)
         scheduler.on(PROMISE_LAPSE, self._on_promise_lapse)
+        self._ladder.register(scheduler)
 
     async def on_filed(
         self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
@@ -116,6 +131,7 @@ class Expectations:
         if not status.is_open:
             await self._settle_pause(session, row, now=now)
             await timers.cancel(session, kinds=ALL_TIMERS, request_id=row.id)
+            await self._ladder.answered(session, row, now=now)
             return
         if not before.status.is_open:
             await self._resume_after_reopen(session, row, before, now=now)
@@ -123,6 +139,7 @@ class Expectations:
             await timers.cancel(session, kinds=TARGET_TIMERS[FIRST_RESPONSE], request_id=row.id)
         await self._pause_or_resume(session, row, now=now)
         if visible and row.next_update_due != before.next_update_due:
+            await self._ladder.answered(session, row, now=now)
             kept = await timers.cancel(session, kinds=(PROMISE_LAPSE,), request_id=row.id)
             await timers.cancel(session, kinds=(PROMISE_NUDGE,), request_id=row.id)
             if kept and before.next_update_due and now <= before.next_update_due:
@@ -194,24 +211,63 @@ class Expectations:
     async def _on_promise_lapse(
         self, session: AsyncSession, timer: Timer, now: dt.datetime
     ) -> None:
-        """No update by the promised time: say truthfully what is known and promise again."""
+        """No update by the promised time: the ladder climbs; the partner hears the truth once.
+
+        A lapse that starts a neglect episode sets the ladder going; later lapses of the same
+        episode (the timer's data says so) only keep the partner informed, within the daily
+        allowance and, unless the priority runs around the clock, inside working hours.
+        """
         row = await self._open_request(session, timer)
         if row is None or row.next_update_due is None:
             return
-        missed = row.next_update_due
+        deferred = timer.data.get("missed")
+        missed = dt.datetime.fromisoformat(str(deferred)) if deferred else row.next_update_due
+        rules = self._ladder.rules(row)
+        events = await history.timeline(session, request_id=row.id)
+        told = (e.at for e in events if e.kind in PARTNER_TOLD and e.partner_visible)
+        calendar = self._catalogue.calendar
+        told_today = told_on_day(calendar, told, now)
+        may = partner_may_hear(rules, calendar, now=now, told_today=told_today)
+        if not deferred:
+            await self._event(session, row, "promise_lapsed", now, due=missed, visible=may)
+        if not timer.data.get("episode"):
+            await self._ladder.start(session, row, missed=missed, partner_told=may, now=now)
+        if not may:
+            window = next_partner_window(rules, calendar, now=now, told_today=told_today)
+            data = {"episode": True, "missed": missed.isoformat()}
+            await timers.schedule(
+                session, kind=PROMISE_LAPSE, due_at=window, now=now, request_id=row.id, data=data
+            )
+            return
+        if deferred:
+            await self._event(session, row, PARTNER_NOTICE, now, due=missed, visible=True)
+        await self._tell_partner(session, row, missed=missed, told_today=told_today + 1, now=now)
+
+    async def _tell_partner(
+        self,
+        session: AsyncSession,
+        row: Request,
+        *,
+        missed: dt.datetime,
+        told_today: int,
+        now: dt.datetime,
+    ) -> None:
+        """What is known, who has it, the last real update, and a promise the rules let us keep."""
         last = await self._last_update_text(session, row)
-        row.next_update_due = self._cadence(row, now)
+        row.next_update_due = next_partner_promise(
+            self._ladder.rules(row),
+            self._catalogue.calendar,
+            now=now,
+            cadence_due=self._cadence(row, now),
+            told_today=told_today,
+        )
         row.last_partner_update_at = now
         await session.flush()
-        await self._event(session, row, "promise_lapsed", now, due=missed, visible=True)
         summary = self._summary(row)
         message = promise_lapse_message(summary, missed=missed, last_update=last)
         await notices.partner_thread_reply(session, request=summary, rendered=message, now=now)
-        await notices.card_thread_reply(
-            session, request=summary, rendered=nudge_note(summary, lapsed=missed), now=now
-        )
         await notices.card_refresh(session, request=summary, now=now)
-        await self._schedule_promise(session, row, now=now)
+        await self._schedule_promise(session, row, now=now, episode=True)
 
     # Clocks -------------------------------------------------------------------------------
 
@@ -305,19 +361,23 @@ class Expectations:
         return [*warned, (breach, due)]
 
     async def _schedule_promise(
-        self, session: AsyncSession, row: Request, *, now: dt.datetime
+        self, session: AsyncSession, row: Request, *, now: dt.datetime, episode: bool = False
     ) -> None:
-        for kind, due_at in self._promise_timers(row.next_update_due, now=now):
-            await timers.schedule(session, kind=kind, due_at=due_at, now=now, request_id=row.id)
+        """The lapse timer, and a nudge before it unless the ladder is already climbing."""
+        data = {"episode": True} if episode else None
+        for kind, due_at in self._promise_timers(row.next_update_due, now=now, episode=episode):
+            await timers.schedule(
+                session, kind=kind, due_at=due_at, now=now, request_id=row.id, data=data
+            )
 
     def _promise_timers(
-        self, promise: dt.datetime | None, *, now: dt.datetime
+        self, promise: dt.datetime | None, *, now: dt.datetime, episode: bool = False
     ) -> list[tuple[str, dt.datetime]]:
         """The nudge before a promised update (when there is time for one) and its lapse."""
         if promise is None:
             return []
         nudge_at = max(now, promise - min(self._nudge_lead, (promise - now) / 4))
-        nudged = [(PROMISE_NUDGE, nudge_at)] if nudge_at < promise else []
+        nudged = [(PROMISE_NUDGE, nudge_at)] if nudge_at < promise and not episode else []
         return [*nudged, (PROMISE_LAPSE, promise)]
 
     # Helpers ------------------------------------------------------------------------------

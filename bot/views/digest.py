@@ -129,6 +129,12 @@ def _targets(now: PeriodFigures, before: PeriodFigures) -> list[str]:
         f"• Promised updates kept: *{now.promises_kept}* ({before.promises_kept}), "
         f"lapsed: *{now.promises_lapsed}* ({before.promises_lapsed})"
     )
+    if now.promises_escalated or before.promises_escalated:
+        lines.append(
+            f"• Lapses escalated: *{now.promises_escalated}* ({before.promises_escalated}), "
+            f"to supervisors: *{now.promises_to_supervisors}*, "
+            f"answered after escalation: *{now.promises_answered}*"
+        )
     return lines
 
 

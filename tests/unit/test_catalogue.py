@@ -605,3 +605,33 @@ def test_line_index_finds_tables_keys_and_items(
     assert index.line_of(path) == line
     assert ("not_a_table",) not in index.lines
     assert ("fake",) not in index.lines
+
+
+def test_the_escalation_ladder_has_defaults_and_per_priority_settings(
+    tmp_path: Path, example: Catalogue
+) -> None:
+    network = example.service("network")
+    assert network is not None
+    p1 = example.level(network, Priority.P1).ladder
+    assert (p1.step_after, p1.partner_notices_per_day, p1.around_the_clock) == (30 * M, 3, True)
+    p3 = example.level(network, Priority.P3).ladder  # no settings: one update interval a rung
+    assert (p3.step_after, p3.partner_notices_per_day) == (9 * H, 3)
+    text = edit(
+        'update_every = "4h"\n',
+        'update_every = "4h"\nescalate_after = "2h"\npartner_notices_per_day = 1\n',
+    )
+    catalogue = load_catalogue(write(tmp_path, text))
+    printers = catalogue.service("printers")
+    assert printers is not None
+    p2 = catalogue.level(printers, Priority.P2).ladder  # the override keeps the defaults' ladder
+    assert (p2.step_after, p2.partner_notices_per_day) == (2 * H, 1)
+
+
+@pytest.mark.parametrize("value", ['"3"', "-1", "true", "101"])
+def test_partner_notices_per_day_must_be_a_small_whole_number(tmp_path: Path, value: str) -> None:
+    text = edit(
+        'update_every = "1d"\n', f'update_every = "1d"\npartner_notices_per_day = {value}\n'
+    )
+    error = load_error(tmp_path, text)
+    assert error.line == line_of(text, "partner_notices_per_day")
+    assert "whole number from 0 to 100" in error.reason

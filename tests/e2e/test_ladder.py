@@ -1,0 +1,121 @@
+"""A scripted week of a shop: silence is answered by escalation, never by repetition.
+
+The clock starts Monday 23 November 2026 at 09:00 in New York (14:00 UTC); digests go to the
+supervisors' channel at 07:45 there. Each test counts what the partner, the technicians and
+the supervisors received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.local import LocalLiaison
+from storage import history
+from tests.e2e.helpers import PAT, file_request, stored
+from tests.e2e.test_triage import card_thread, modal, partner_thread, press
+
+pytestmark = pytest.mark.e2e
+SAM = "U0SAM"
+MORGAN = "U0MORGAN"
+HOUR = dt.timedelta(hours=1)
+MONDAY_3PM = dt.datetime(2026, 11, 23, 20, 0, tzinfo=dt.UTC)
+LATE = "did not send"
+
+
+async def kinds(liaison: LocalLiaison, number: int = 1) -> list[str]:
+    row = await stored(liaison, number)
+    assert row is not None
+    async with liaison.runtime.database.reading() as session:
+        return [e.kind for e in await history.timeline(session, request_id=row.id)]
+
+
+def supervisors_heard(liaison: LocalLiaison) -> list[str]:
+    """What reached the supervisors about requests, digests aside (channel and DMs)."""
+    channel = liaison.workspace.supervisor_channel
+    texts = [m.rendered for m in liaison.slack.messages(channel)]
+    texts += [m.rendered for m in liaison.slack.dm_messages(MORGAN)]
+    return [t for t in texts if "digest" not in t.lower()]
+
+
+def digests(liaison: LocalLiaison) -> list[str]:
+    channel = liaison.workspace.supervisor_channel
+    return [m.rendered for m in liaison.slack.messages(channel) if "digest" in m.rendered.lower()]
+
+
+async def neglected_p1(liaison: LocalLiaison) -> None:
+    """A P1 claimed at 15:00 on Monday that nobody touches again."""
+    await liaison.clock.set(MONDAY_3PM)
+    await file_request(liaison, impact="stopped", needed_by="2026-11-23")
+    assert (await stored(liaison, 1)).priority == "P1"  # type: ignore[union-attr]
+    await press(liaison, SAM, "req_claim")  # the partner is promised an update by 16:00
+
+
+async def test_a_neglected_p1_climbs_the_ladder_once_overnight(liaison: LocalLiaison) -> None:
+    await neglected_p1(liaison)
+    await liaison.skip_ahead(24 * HOUR)  # until Tuesday 15:00
+
+    # The partner: the claim, then at most three "no news" notices a shop day, each different.
+    notices = [m.rendered for m in partner_thread(liaison) if LATE in m.rendered]
+    assert len(notices) == 6, "three on Monday evening, three from Tuesday's opening"
+    assert len(set(notices)) == len(notices)
+    assert all("In progress" in n and "@sam" in n for n in notices)
+    # Monday's third promises Tuesday's opening (07:30 in New York), and that one is kept.
+    assert "hear from us by today at 12:30 PM" in notices[2]
+    assert "by today at 12:30 PM and did not send" in notices[3]
+
+    # The technicians: one nudge before the promise, then one note per rung, nothing hourly.
+    thread = [m.rendered for m in card_thread(liaison)]
+    assert sum("owed an update" in t for t in thread) == 1
+    assert sum("🔔" in t for t in thread) == 2
+    assert sum("🔺" in t for t in thread) == 1
+    # Claim, nudge, assignee, triage, and the resolution target's warning and breach.
+    assert len(thread) == 6 and sum("resolution target" in t for t in thread) == 2
+
+    # The supervisors: one message naming the request, the promise and how late it is.
+    [alert] = supervisors_heard(liaison)
+    assert "REQ-1" in alert and "promised an update" in alert and "1 h ago" in alert
+
+    history_kinds = await kinds(liaison)
+    assert history_kinds.count("promise_escalated_assignee") == 1
+    assert history_kinds.count("promise_escalated_triage") == 1
+    assert history_kinds.count("promise_escalated_supervisors") == 1
+    assert history_kinds.count("promise_lapsed") == 6
+
+
+async def test_an_answer_stops_the_ladder_and_the_digest_counts_it(
+    liaison: LocalLiaison,
+) -> None:
+    await neglected_p1(liaison)
+    await liaison.skip_ahead(3 * HOUR)  # 18:00: the supervisors heard at 17:00
+    assert len(supervisors_heard(liaison)) == 1
+    await modal(liaison, SAM, "req_message", {"message": "Core switch replaced, testing now"})
+    assert "promise_answered" in await kinds(liaison)
+    before = len(card_thread(liaison))
+    await liaison.skip_ahead(30 * dt.timedelta(minutes=1))
+    await modal(liaison, SAM, "req_resolve", {"resolution": "Switch replaced; links are up."})
+    await liaison.skip_ahead(15 * HOUR)  # past Tuesday's digest
+    assert len(supervisors_heard(liaison)) == 1, "no new escalation after the answer"
+    assert not [t.rendered for t in card_thread(liaison)[before:] if "🔺" in t.rendered]
+    [tuesday] = [d for d in digests(liaison) if "Daily digest" in d]
+    assert "lapsed: *3*" in tuesday
+    assert "Lapses escalated: *1*" in tuesday
+    assert "to supervisors: *1*" in tuesday
+    assert "answered after escalation: *1*" in tuesday
+
+
+async def test_office_hours_requests_send_the_partner_nothing_at_night(
+    liaison: LocalLiaison,
+) -> None:
+    await liaison.clock.set(MONDAY_3PM)
+    await file_request(liaison, impact="stopped")  # P2: business hours, update every 4 h
+    await press(liaison, SAM, "req_claim")
+    await liaison.skip_ahead(40 * HOUR)  # until Wednesday 07:00 in New York
+    calendar = liaison.runtime.catalogue.calendar
+    late = [m for m in partner_thread(liaison) if LATE in m.rendered]
+    assert late, "the promise lapsed during Tuesday's working hours"
+    for message in late:
+        sent = dt.datetime.fromtimestamp(float(message.ts), tz=dt.UTC)
+        assert calendar.is_working_time(sent), sent
+    assert PAT
