@@ -187,6 +187,9 @@ async def build_runtime(
         announcements_channel=settings.announcements_channel or settings.triage_channel,
         committed=outbox.wake,
         scheduled=scheduler.wake,
+        supervisor_channel=settings.supervisor_channel,
+        supervisors=settings.supervisors,
+        nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
     )
     outages.register(scheduler)
     intake.on_filed(outages.on_filed)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import outage_events
 from storage.models import DigestSent, FollowUp, Poll, Request, RequestEvent
 from storage.polls import PollCounts, poll_counts
 from storage.requests import OPEN_STATUSES
@@ -60,6 +61,7 @@ class PeriodCounts:
     promises_escalated: int  # lapsed promises that reached the triage channel or supervisors
     promises_to_supervisors: int
     promises_answered: int  # escalated promises someone then acted on
+    outage_promises: dict[str, int]  # the outages' ledger: "promise_kept", "promise_lapsed"
     polls: PollCounts
     low_ratings: tuple[LowRating, ...]
     services: tuple[tuple[str, int], ...]
@@ -240,6 +242,9 @@ async def period_counts(
         promises_escalated=promises.get(ESCALATED, 0),
         promises_to_supervisors=promises.get(TO_SUPERVISORS, 0),
         promises_answered=promises.get(ANSWERED, 0),
+        outage_promises=await outage_events.counts(
+            session, kinds=PROMISE_KINDS, since=since, until=until
+        ),
         polls=await poll_counts(session, since=since, until=until),
         low_ratings=await _low_ratings(session, since=since, until=until, limit=3),
         services=services,

@@ -228,6 +228,22 @@ class Outage(Base):
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
 
 
+class OutageEvent(Base):
+    """One line of an outage's promise ledger (kept, lapsed, nudged); rows are only added."""
+
+    __tablename__ = "outage_events"
+    __table_args__ = (
+        Index("ix_outage_events_outage", "outage_id", "id"),
+        Index("ix_outage_events_kind_at", "kind", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outage_id: Mapped[int] = mapped_column(ForeignKey("outages.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class OutageFollower(Base):
     """Someone who asked to hear every update of an outage instead of filing a duplicate."""
 

@@ -89,6 +89,8 @@ class PeriodFigures:
     promises_escalated: int = 0  # lapses that climbed past the assignee
     promises_to_supervisors: int = 0
     promises_answered: int = 0  # escalated lapses someone then acted on
+    outage_updates_kept: int = 0  # outages' promised updates posted in time
+    outage_updates_lapsed: int = 0
     polls_sent: int = 0
     polls_answered: int = 0
     average_rating: float | None = None
@@ -119,6 +121,8 @@ class PeriodFigures:
             self.resolution.total,
             self.promises_kept,
             self.promises_lapsed,
+            self.outage_updates_kept,
+            self.outage_updates_lapsed,
             self.polls_sent,
             self.polls_answered,
         )

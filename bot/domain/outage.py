@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 OUTAGE_PREFIX = "OUT-"
@@ -59,6 +59,7 @@ class OutageEvent(StrEnum):
     RESOLVED = "resolved"
     SCHEDULED = "scheduled"
     REMINDER = "reminder"
+    HOLDING = "holding"  # a promised update lapsed: no news yet, and a new time
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
@@ -94,6 +95,7 @@ class OutageSummary:
     resolved_at: dt.datetime | None = None
     resolution: str = ""
     announcement_channel: str | None = None
+    update_overdue_since: dt.datetime | None = None  # a promised update passed unsent (as_of)
 
     @property
     def ref(self) -> str:
@@ -124,6 +126,7 @@ class OutageBanner:
     next_update_due: dt.datetime | None
     ends_at: dt.datetime | None
     following: bool = False
+    update_overdue_since: dt.datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -168,3 +171,12 @@ class LinkedResolution:
     outage_ref: str
     resolved: tuple[str, ...]  # request refs
     skipped: tuple[tuple[str, str], ...]  # (request ref, why)
+
+
+def as_of(outage: OutageSummary, now: dt.datetime) -> OutageSummary:
+    """The outage as shown at `now`: a promised update time that has passed is never shown as
+    if it were still ahead; it becomes `update_overdue_since` instead."""
+    due = outage.next_update_due
+    if due is None or due > now or not outage.status.is_live:
+        return outage
+    return replace(outage, next_update_due=None, update_overdue_since=due)

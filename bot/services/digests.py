@@ -249,6 +249,8 @@ def period_figures(counts: PeriodCounts, *, names: Callable[[str], str]) -> Peri
         promises_escalated=counts.promises_escalated,
         promises_to_supervisors=counts.promises_to_supervisors,
         promises_answered=counts.promises_answered,
+        outage_updates_kept=counts.outage_promises.get("promise_kept", 0),
+        outage_updates_lapsed=counts.outage_promises.get("promise_lapsed", 0),
         polls_sent=polls.sent,
         polls_answered=polls.answered,
         average_rating=polls.average_rating,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
-from bot.domain.outage import OutageSummary
+from bot.domain.outage import OutageSummary, as_of
 from bot.domain.summary import RequestSummary
 from bot.domain.transitions import OPEN
 from bot.scheduler import Scheduler
@@ -87,7 +87,7 @@ class HomeDesk:
         async with self._db.reading() as session:
             queue = await home.queue_state(session, until=now + NEAR_BREACH)
             live = await outages.list_live(session)
-        shown = tuple((o, o.in_progress(now)) for o in map(self._outage, live))
+        shown = tuple((as_of(o, now), o.in_progress(now)) for o in map(self._outage, live))
         first = self._queue is None  # nothing to compare with yet: just remember
         changed_outages = shown != self._shown_outages
         if first or (queue == self._queue and not changed_outages):

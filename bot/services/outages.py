@@ -28,6 +28,7 @@ from bot.domain.outage import (
     OutageOutcome,
     OutageStatus,
     OutageSummary,
+    as_of,
     format_outage_number,
 )
 from bot.domain.summary import RequestSummary
@@ -44,6 +45,7 @@ from bot.services.outage_forms import (
     validate_maintenance,
 )
 from bot.services.outage_links import OutageLinks
+from bot.services.outage_promises import OutagePromises
 from bot.services.outage_rows import live_outage_row
 from bot.services.outage_timers import OutageTimers
 from bot.services.roles import RoleDirectory
@@ -77,6 +79,9 @@ class OutageDesk:
         announcements_channel: str,
         committed: Callable[[], None],
         scheduled: Callable[[], None] = lambda: None,
+        supervisor_channel: str = "",
+        supervisors: tuple[str, ...] = (),
+        nudge_lead: dt.timedelta = dt.timedelta(minutes=30),
     ) -> None:
         """`committed` wakes the outbox after each commit; `scheduled` wakes the scheduler."""
         self._db = database
@@ -89,6 +94,13 @@ class OutageDesk:
         self._scheduled = scheduled
         self._timers = OutageTimers(
             catalogue=catalogue, announcements_channel=announcements_channel
+        )
+        self._promises = OutagePromises(
+            catalogue=catalogue,
+            announcements_channel=announcements_channel,
+            supervisor_channel=supervisor_channel,
+            supervisors=supervisors,
+            nudge_lead=nudge_lead,
         )
         self._live = LiveOutages(database=database, summarise=self._summary)
         self.links = OutageLinks(
@@ -110,6 +122,7 @@ class OutageDesk:
     def register(self, scheduler: Scheduler) -> None:
         """Tell the scheduler what the maintenance and linking timers do."""
         self._timers.register(scheduler)
+        self._promises.register(scheduler)
 
     # Checks before a modal opens or closes ---------------------------------------------------
 
@@ -164,6 +177,7 @@ class OutageDesk:
                 now=now,
             )
             outcome = await self._first_word(session, row, E.DECLARED, actor=actor, now=now)
+            await self._promises.promised(session, row, before=None, now=now)
             earlier = await outages.open_unlinked_requests(session, service_id=row.service_id)
         self._changed()
         return replace(outcome, unlinked_open=tuple(format_number(r.number) for r in earlier))
@@ -200,7 +214,9 @@ class OutageDesk:
         async with self._db.transaction() as session:
             row = await live_outage_row(session, number)
             values, changed = _edit_values(row, edit)
+            promise = row.next_update_due
             updated = await self._change(session, row, values)
+            await self._promises.promised(session, updated, before=promise, now=now)
             await self._timers.plan(
                 session,
                 updated,
@@ -227,6 +243,7 @@ class OutageDesk:
         async with self._db.transaction() as session:
             row = await live_outage_row(session, number)
             event, status = _ending(row, now)
+            promise = row.next_update_due
             values: dict[str, object] = {
                 "status": status,
                 "resolved_at": now,
@@ -235,6 +252,7 @@ class OutageDesk:
             }
             updated = await self._change(session, row, values)
             await self._timers.cancel(session, updated)
+            await self._promises.promised(session, updated, before=promise, now=now)
             change = OutageChange(event, self._summary(updated), actor, text)
             notified = await self._spread(session, updated, change, event.value, now)
             linked = await outages.open_linked_requests(session, outage_id=row.id)
@@ -263,7 +281,7 @@ class OutageDesk:
     async def banners(self, *, viewer: str | None = None) -> list[OutageBanner]:
         """What is broken right now, for the top of the request form (a quick read)."""
         now = self._clock.now()
-        current = [o for o in await self._live.live() if o.in_progress(now)]
+        current = [as_of(o, now) for o in await self._live.live() if o.in_progress(now)]
         followed: set[int] = set()
         if current and viewer:  # usually nothing is broken: then no database read at all
             async with self._db.reading() as session:
@@ -277,7 +295,7 @@ class OutageDesk:
         can_manage = await self.may_manage(viewer)
         now = self._clock.now()
         async with self._db.reading() as session:
-            live = [self._summary(r) for r in await outages.list_live(session)]
+            live = [as_of(self._summary(r), now) for r in await outages.list_live(session)]
         return OutageBoard(
             current=tuple(o for o in live if o.in_progress(now)),
             upcoming=tuple(o for o in live if not o.in_progress(now)),
@@ -414,6 +432,7 @@ def _banner(outage: OutageSummary, *, following: bool) -> OutageBanner:
         next_update_due=outage.next_update_due,
         ends_at=outage.ends_at,
         following=following,
+        update_overdue_since=outage.update_overdue_since,
     )
 
 

@@ -135,6 +135,12 @@ def _targets(now: PeriodFigures, before: PeriodFigures) -> list[str]:
             f"to supervisors: *{now.promises_to_supervisors}*, "
             f"answered after escalation: *{now.promises_answered}*"
         )
+    if now.outage_updates_kept or now.outage_updates_lapsed:
+        lines.append(
+            f"• Outage updates on time: *{now.outage_updates_kept}* "
+            f"({before.outage_updates_kept}), lapsed: *{now.outage_updates_lapsed}* "
+            f"({before.outage_updates_lapsed})"
+        )
     return lines
 
 

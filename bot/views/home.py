@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
 from bot.domain.outage import OutageSummary
 from bot.domain.summary import RequestSummary
+from bot.views.outages import overdue_line
 from bot.views.text import escape, md, mention, plain, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
 
@@ -134,6 +135,8 @@ def _outages(outages: Sequence[OutageSummary]) -> list[Block]:
             line += f"\n_Workaround:_ {escape(truncate(outage.workaround, 300))}"
         if outage.next_update_due:
             line += f"\nNext update by {slack_date(outage.next_update_due)}"
+        elif outage.update_overdue_since:
+            line += "\n" + overdue_line(outage.update_overdue_since)
         blocks.append(SectionBlock(text=md(line)))
     return blocks + _more(len(outages) - OUTAGES_SHOWN)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -76,6 +77,7 @@ def announcement_reply(change: OutageChange) -> Rendered:
         E.REMINDER: f"⏰ *Reminder:* it starts {slack_date(outage.starts_at)}.",
         E.COMPLETED: f"{DONE} *Complete*" + (f", ended by {who}." if change.actor_id else "."),
         E.CANCELLED: f"*Cancelled* by {who}.",
+        E.HOLDING: "⏳ *No new information yet.* The promised update was not posted in time.",
     }
     line = lines.get(change.event, f"{escape(change.event.value)} by {who}.")
     blocks: list[Block] = [SectionBlock(text=md(line))]
@@ -275,6 +277,8 @@ def _banner(banner: OutageBanner) -> SectionBlock:
         lines.append(f"Planned to end {slack_date(banner.ends_at)}.")
     elif banner.next_update_due:
         lines.append(f"Next update by {slack_date(banner.next_update_due)}.")
+    elif banner.update_overdue_since:
+        lines.append(overdue_line(banner.update_overdue_since) + ".")
     block_id = f"{OutageBlockId.BANNER}:{banner.number}"
     if banner.following:
         lines.append(
@@ -337,12 +341,19 @@ def _linked_offer(outage: OutageSummary, refs: Sequence[str]) -> list[Block]:
     return [SectionBlock(text=md(text)), ActionsBlock(elements=[button])]
 
 
+def overdue_line(due: dt.datetime) -> str:
+    """A promised update that passed unsent, said as what it is."""
+    return f"Update overdue: it was promised by {slack_date(due)}"
+
+
 def _window(outage: OutageSummary) -> str:
     if outage.is_maintenance and outage.ends_at:
         return f"{slack_date(outage.starts_at)} to {slack_date(outage.ends_at)}"
     if outage.status is OutageStatus.OPEN:
         due = outage.next_update_due
         later = f" · next update by {slack_date(due)}" if due else ""
+        if outage.update_overdue_since:
+            later = " · " + overdue_line(outage.update_overdue_since)
         return f"Since {slack_date(outage.starts_at)}{later}"
     if outage.resolved_at:
         return f"{slack_date(outage.starts_at)} to {slack_date(outage.resolved_at)}"
@@ -378,6 +389,8 @@ def _notice_headline(change: OutageChange) -> str:
     what = "maintenance" if outage.is_maintenance else outage.kind.label.lower()
     if change.event is E.UPDATED:
         return f"{MARK[outage.kind]} *Update on the {what} of {service}* · {outage.ref}"
+    if change.event is E.HOLDING:
+        return f"{MARK[outage.kind]} *No news yet on the {what} of {service}* · {outage.ref}"
     if change.event is E.REMINDER:
         when = slack_date(outage.starts_at)
         return f"⏰ *Reminder: maintenance of {service} starts {when}* · {outage.ref}"
@@ -388,6 +401,7 @@ def _message_label(change: OutageChange) -> str:
     return {
         E.UPDATED: "*What is new*",
         E.RESOLVED: "*What was fixed*",
+        E.HOLDING: "*Where things stand*",
     }.get(change.event, "*From the technicians*")
 
 

@@ -12,8 +12,10 @@ import datetime as dt
 import pytest
 
 from bot.local import LocalLiaison
-from storage import history
+from storage import history, outages
+from storage.models import Outage
 from tests.e2e.helpers import PAT, file_request, stored
+from tests.e2e.test_outages import about, declare, from_the_list
 from tests.e2e.test_triage import card_thread, modal, partner_thread, press
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +44,13 @@ def supervisors_heard(liaison: LocalLiaison) -> list[str]:
 def digests(liaison: LocalLiaison) -> list[str]:
     channel = liaison.workspace.supervisor_channel
     return [m.rendered for m in liaison.slack.messages(channel) if "digest" in m.rendered.lower()]
+
+
+async def outage_row(liaison: LocalLiaison, number: int = 1) -> Outage:
+    async with liaison.runtime.database.reading() as session:
+        row = await outages.get_outage(session, number=number)
+    assert row is not None
+    return row
 
 
 async def neglected_p1(liaison: LocalLiaison) -> None:
@@ -119,3 +128,66 @@ async def test_office_hours_requests_send_the_partner_nothing_at_night(
         sent = dt.datetime.fromtimestamp(float(message.ts), tz=dt.UTC)
         assert calendar.is_working_time(sent), sent
     assert PAT
+
+
+async def test_a_missed_outage_update_is_held_truthfully_and_escalated_once(
+    liaison: LocalLiaison,
+) -> None:
+    await file_request(liaison, PAT, summary="VPN drops every hour")
+    await declare(liaison, hours=2)  # "next update by" 16:00 in New York
+    promised = (await outage_row(liaison)).next_update_due
+    assert promised is not None
+
+    await liaison.skip_ahead(dt.timedelta(hours=1, minutes=45))
+    [nudge] = [m for m in liaison.slack.dm_messages(SAM) if "promised an update" in m.rendered]
+    assert "OUT-1" in nudge.rendered
+    assert about(liaison, PAT, "No news yet") == []
+
+    await liaison.skip_ahead(dt.timedelta(minutes=15))  # the promise lapses
+    [held] = about(liaison, PAT, "No news yet")
+    assert "No new information yet" in held.rendered and "still working" in held.rendered
+    row = await outage_row(liaison)
+    assert row.next_update_due is not None and row.next_update_due > liaison.clock.now()
+    assert f"<!date^{int(row.next_update_due.timestamp())}^" in str(held.blocks)
+    [alert] = [t for t in supervisors_heard(liaison) if "OUT-1" in t]
+    assert "was not posted" in alert and "1 partner" in alert
+
+    # Still silent: the partner hears at most three times that day; supervisors only once.
+    await liaison.skip_ahead(12 * HOUR)
+    assert len(about(liaison, PAT, "No news yet")) == 3
+    assert len([t for t in supervisors_heard(liaison) if "OUT-1" in t]) == 1
+    # Nothing anyone sees shows a promised time that has already passed.
+    board = await liaison.runtime.outages.board(viewer=SAM)
+    [current] = board.current
+    now = liaison.clock.now()
+    assert current.next_update_due is None or current.next_update_due > now
+    assert current.update_overdue_since is None or current.update_overdue_since <= now
+
+    # An update posted in time keeps the promise; the digest counts kept and lapsed.
+    row = await outage_row(liaison)
+    assert row.next_update_due is not None
+    await liaison.clock.set(row.next_update_due - dt.timedelta(minutes=5))
+    await liaison.settle()
+    later = int((liaison.clock.now() + 2 * HOUR).timestamp())
+    update = {"outage_message": "Carrier crew on site", "outage_next_update": later}
+    await from_the_list(liaison, SAM, "outage_update", update)
+    await from_the_list(liaison, SAM, "outage_resolve", {"outage_resolution": "Fibre spliced"})
+    await liaison.skip_ahead(24 * HOUR)
+    daily = [d for d in digests(liaison) if "Daily digest" in d]
+    # The update and the resolution each came before the time then promised.
+    assert any("Outage updates on time: *2* (0), lapsed: *3* (0)" in d for d in daily), daily
+
+
+async def test_an_expired_outage_promise_is_shown_as_overdue_not_ahead(
+    liaison: LocalLiaison,
+) -> None:
+    await declare(liaison, hours=1)
+    await liaison.clock.advance(dt.timedelta(hours=1, minutes=1))  # no pass has run yet
+    board = await liaison.runtime.outages.board(viewer=SAM)
+    [current] = board.current
+    assert current.next_update_due is None and current.update_overdue_since is not None
+    banners = await liaison.runtime.outages.banners(viewer=PAT)
+    assert banners[0].next_update_due is None and banners[0].update_overdue_since is not None
+    await liaison.settle()  # the lapse fires: a holding message and a new promise
+    [current] = (await liaison.runtime.outages.board(viewer=SAM)).current
+    assert current.next_update_due is not None and current.next_update_due > liaison.clock.now()

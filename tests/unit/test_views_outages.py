@@ -23,6 +23,7 @@ from bot.domain.outage import (
     OutageOutcome,
     OutageStatus,
     OutageSummary,
+    as_of,
     parse_outage_number,
 )
 from bot.views.outage_modals import (
@@ -125,6 +126,8 @@ def banner(number: int = 3, **overrides: Any) -> OutageBanner:
 
 
 MESSAGES: dict[str, Callable[[], tuple[list[Block], str]]] = {
+    "holding-notice": lambda: partner_notice(change(E.HOLDING, longest(outage()), actor=None)),
+    "holding-reply": lambda: reply_view(change(E.HOLDING, outage(), actor=None)),
     "announce-open": lambda: announcement_view(outage()),
     "announce-longest": lambda: announcement_view(longest(outage())),
     "announce-resolved": lambda: announcement_view(over(outage(), S.RESOLVED)),
@@ -345,3 +348,25 @@ def test_the_modals_and_their_parsers_agree() -> None:
     edit = parse_outage_edit(edited)
     assert edit.message == "Moved" and edit.summary == "", "a cleared field is not 'unchanged'"
     assert edit.workaround is None and edit.kind is None, "fields the modal lacks stay unchanged"
+
+
+def test_a_promised_update_time_that_passed_is_shown_as_overdue_never_as_ahead() -> None:
+    later = NOW + dt.timedelta(hours=2)
+    fresh = outage()
+    assert as_of(fresh, NOW) is fresh
+    late = as_of(fresh, later)
+    assert late.next_update_due is None and late.update_overdue_since == fresh.next_update_due
+    assert as_of(over(fresh, S.RESOLVED), later).update_overdue_since is None
+    listing, _ = outage_list(OutageBoard(current=(late,), upcoming=(), can_manage=True))
+    text = str([b.to_dict() for b in listing])
+    assert "Update overdue" in text and "next update by" not in text.lower()
+    blocks = outage_banner_blocks([banner(next_update_due=None, update_overdue_since=NOW)])
+    shown = str([b.to_dict() for b in blocks])
+    assert "Update overdue" in shown and "Next update by" not in shown
+
+
+def test_a_holding_message_says_there_is_no_news_and_when_there_will_be() -> None:
+    blocks, text = partner_notice(change(E.HOLDING, outage(), actor=None, message="No news"))
+    rendered = str([b.to_dict() for b in blocks])
+    assert "No news yet" in text and "Where things stand" in rendered
+    assert f"<!date^{int((NOW + dt.timedelta(hours=1)).timestamp())}^" in rendered
