@@ -56,6 +56,7 @@ class Before:
     next_update_due: dt.datetime | None
     first_responded_at: dt.datetime | None
     resolved_at: dt.datetime | None = None
+    priority: Priority | None = None  # None: the change cannot have moved the priority
 
 
 class Expectations:
@@ -128,8 +129,13 @@ class Expectations:
     ) -> None:
         """Adjust clocks and promises after a change; `row` is the request as now written."""
         status = RequestStatus(row.status)
+        if before.priority is not None and before.priority != Priority(row.priority):
+            await self._retarget(session, row, before.priority, now=now)
         if not status.is_open:
-            await self._settle_pause(session, row, now=now)
+            # Resolved while waiting: the pause moves the target out, as a resumption would.
+            paused = await self._settle_pause(session, row, now=now)
+            if paused:
+                row.resolution_due = self._calendar_add(row, row.resolution_due, paused)
             await timers.cancel(session, kinds=ALL_TIMERS, request_id=row.id)
             await self._ladder.answered(session, row, now=now)
             return
@@ -184,18 +190,24 @@ class Expectations:
             row = await self._open_request(session, timer)
             if row is None:
                 return
-            if target == FIRST_RESPONSE:
-                row.first_response_breached_at = now
-            else:
-                row.resolution_breached_at = now
-            await session.flush()
-            await self._event(session, row, f"{target}_breached", now, due=_due(row, target))
-            summary = self._summary(row)
-            await notices.card_refresh(session, request=summary, now=now)
-            note = breach_note(summary, target=target, due=_due(row, target))
-            await notices.card_thread_reply(session, request=summary, rendered=note, now=now)
+            await self._record_breach(session, row, target, now)
 
         return on_breach
+
+    async def _record_breach(
+        self, session: AsyncSession, row: Request, target: str, now: dt.datetime
+    ) -> None:
+        """The target has passed: on the row, in the history, on the card and in its thread."""
+        if target == FIRST_RESPONSE:
+            row.first_response_breached_at = now
+        else:
+            row.resolution_breached_at = now
+        await session.flush()
+        await self._event(session, row, f"{target}_breached", now, due=_due(row, target))
+        summary = self._summary(row)
+        await notices.card_refresh(session, request=summary, now=now)
+        note = breach_note(summary, target=target, due=_due(row, target))
+        await notices.card_thread_reply(session, request=summary, rendered=note, now=now)
 
     async def _on_promise_nudge(
         self, session: AsyncSession, timer: Timer, now: dt.datetime
@@ -268,6 +280,57 @@ class Expectations:
         await notices.partner_thread_reply(session, request=summary, rendered=message, now=now)
         await notices.card_refresh(session, request=summary, now=now)
         await self._schedule_promise(session, row, now=now, episode=True)
+
+    async def _retarget(
+        self, session: AsyncSession, row: Request, old: Priority, *, now: dt.datetime
+    ) -> None:
+        """A new priority brings its own targets, counted from when the request was opened.
+
+        Time already paused still moves the resolution target out. A target the new priority
+        puts in the past is breached now, shown on the card and recorded; the rest get fresh
+        warning and breach timers.
+        """
+        service = self._catalogue.service(row.service_id)
+        if service is None:
+            return
+        new = Priority(row.priority)
+        before = (row.first_response_due, row.resolution_due)
+        paused = dt.timedelta(seconds=row.paused_seconds or 0)
+        row.first_response_due = self._catalogue.first_response_due(service, new, row.opened_at)
+        resolution = self._catalogue.resolution_due(service, new, row.opened_at)
+        row.resolution_due = self._calendar_add(row, resolution, paused)
+        await session.flush()
+        await self._event(
+            session,
+            row,
+            "targets_moved",
+            now,
+            data={
+                "from_priority": old.value,
+                "to_priority": new.value,
+                "first_response_due": [d.isoformat() for d in (before[0], row.first_response_due)],
+                "resolution_due": [d.isoformat() for d in (before[1], row.resolution_due)],
+            },
+        )
+        if not RequestStatus(row.status).is_open:
+            return
+        answered = row.first_responded_at
+        if row.first_response_breached_at is None and (
+            answered is None or answered > row.first_response_due
+        ):
+            await self._move_target(session, row, FIRST_RESPONSE, now=now)
+        if row.paused_at is None and row.resolution_breached_at is None:
+            await self._move_target(session, row, RESOLUTION, now=now)
+
+    async def _move_target(
+        self, session: AsyncSession, row: Request, target: str, *, now: dt.datetime
+    ) -> None:
+        due = _due(row, target)
+        if due > now:
+            await self._schedule_target(session, row, target, start=now)
+            return
+        await timers.cancel(session, kinds=TARGET_TIMERS[target], request_id=row.id)
+        await self._record_breach(session, row, target, now)
 
     # Clocks -------------------------------------------------------------------------------
 
@@ -409,8 +472,9 @@ class Expectations:
         visible: bool = False,
         due: dt.datetime | None = None,
         paused_seconds: int | None = None,
+        data: dict[str, object] | None = None,
     ) -> None:
-        data: dict[str, object] = {}
+        data = dict(data or {})
         if due is not None:
             data["due"] = due.isoformat()
         if paused_seconds is not None:

@@ -196,7 +196,9 @@ class TriageService:
         now: dt.datetime,
     ) -> Change:
         previous = (current, Priority(row.priority), row.assignee_id)
-        before = Before(current, row.next_update_due, row.first_responded_at, row.resolved_at)
+        before = Before(
+            current, row.next_update_due, row.first_responded_at, row.resolved_at, previous[1]
+        )
         new_status = status_after(edit.action, current, edit.status)
         visible = self._partner_visible(edit, current, new_status)
         if edit.action is Action.UPDATE and not visible and not edit.internal_note:

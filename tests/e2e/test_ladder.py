@@ -11,12 +11,14 @@ import datetime as dt
 
 import pytest
 
+from bot.export import export_record
 from bot.local import LocalLiaison
 from storage import history, outages
+from storage.export import stream_export
 from storage.models import Outage
 from tests.e2e.helpers import PAT, file_request, stored
 from tests.e2e.test_outages import about, declare, from_the_list
-from tests.e2e.test_triage import card_thread, modal, partner_thread, press
+from tests.e2e.test_triage import card, card_thread, modal, partner_thread, press
 
 pytestmark = pytest.mark.e2e
 SAM = "U0SAM"
@@ -191,3 +193,70 @@ async def test_an_expired_outage_promise_is_shown_as_overdue_not_ahead(
     await liaison.settle()  # the lapse fires: a holding message and a new promise
     [current] = (await liaison.runtime.outages.board(viewer=SAM)).current
     assert current.next_update_due is not None and current.next_update_due > liaison.clock.now()
+
+
+async def test_a_request_raised_to_p1_takes_p1_targets_from_when_it_was_opened(
+    liaison: LocalLiaison,
+) -> None:
+    await file_request(liaison, impact="workaround")  # P4, Monday 09:00 in New York
+    opened = liaison.clock.now()
+    row = await stored(liaison, 1)
+    assert row is not None and row.priority == "P4"
+    await liaison.skip_ahead(45 * dt.timedelta(minutes=1))
+    await modal(liaison, SAM, "req_priority", {"priority": "P1", "reason": "The wing is down"})
+
+    row = await stored(liaison, 1)
+    assert row is not None and row.priority == "P1"
+    # P1: first response 30 min and resolution 4 h around the clock, from the opening.
+    assert row.first_response_due == opened + dt.timedelta(minutes=30)
+    assert row.resolution_due == opened + 4 * HOUR
+    # The first response was already 15 minutes late under P1: breached at once, shown, said.
+    assert row.first_response_breached_at == liaison.clock.now()
+    assert "First-response target missed" in card(liaison).rendered
+    breaches = [m for m in card_thread(liaison) if "target was due" in m.rendered]
+    assert len(breaches) == 1
+    history_kinds = await kinds(liaison)
+    assert "targets_moved" in history_kinds and "first_response_breached" in history_kinds
+
+    # The resolution clock now runs as a P1's: warned at 3 h, breached at 4 h, once each.
+    await liaison.skip_ahead(4 * HOUR)
+    thread = [m.rendered for m in card_thread(liaison)]
+    assert sum("resolution target is due" in t for t in thread) == 1
+    assert sum("resolution target was due" in t for t in thread) == 1
+    row = await stored(liaison, 1)
+    assert row is not None and row.resolution_breached_at == opened + 4 * HOUR
+
+    await liaison.skip_ahead(20 * HOUR)  # Tuesday's digest counts it as a P1
+    [daily] = [d for d in digests(liaison) if "Daily digest" in d]
+    assert "P1" in daily and "P4" not in daily.split("*Targets")[0]
+
+
+async def test_time_waiting_on_the_partner_moves_the_target_even_if_resolved_while_waiting(
+    liaison: LocalLiaison,
+) -> None:
+    await file_request(liaison, impact="stopped")  # P2: resolution one working day (9 h)
+    await press(liaison, SAM, "req_claim")
+    row = await stored(liaison, 1)
+    assert row is not None
+    due = row.resolution_due
+    await liaison.skip_ahead(2 * HOUR)
+    await modal(
+        liaison, SAM, "req_update", {"status": "waiting_partner", "partner_message": "Which room?"}
+    )
+    await liaison.skip_ahead(8 * HOUR)  # past the original target, still waiting
+    await modal(liaison, SAM, "req_resolve", {"resolution": "Found it myself: room 12"})
+
+    row = await stored(liaison, 1)
+    assert row is not None and row.resolved_at is not None
+    assert row.paused_seconds > 0
+    assert row.resolution_due > due and row.resolved_at <= row.resolution_due
+    assert row.resolution_breached_at is None
+    # The export (and the poll's facts, computed the same way) and the digest agree: met.
+    async with liaison.runtime.database.reading() as session:
+        exported = [export_record(r) async for r in stream_export(session, since=row.opened_at)]
+    assert [(r["resolution_met"], r["paused_seconds"]) for r in exported] == [
+        (True, row.paused_seconds)
+    ]
+    await liaison.skip_ahead(24 * HOUR)
+    [daily] = [d for d in digests(liaison) if "Daily digest" in d]
+    assert "Resolution target met: *100 % (1 of 1)*" in daily
