@@ -66,7 +66,7 @@ async def _network_outage(day: Day) -> None:
             "outage_kind": "outage",
             "outage_summary": "Core switch failure in building 4",
             "outage_workaround": "Use the wired drops in building 5, room 12",
-            "outage_next_update": day.epoch_in(1),
+            "outage_next_update": day.epoch_in(2),
         },
     )
     await day.at("09:45", "Sam updates REQ-1: a message for Pat and an internal note.")
