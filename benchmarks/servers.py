@@ -1,18 +1,27 @@
-"""The servers under load, each in its own process pinned to one core: Liaison and bare Bolt."""
+"""The servers under load, each in its own process pinned to one core.
+
+Three apps: bare Bolt (listeners that only ack), a naive handler (ack, then one ORM insert and
+one chat.postMessage) and Liaison itself, built through its public entry points.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import cProfile
+import datetime as dt
 import logging
 import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SERVER_CORE = 1
 EVENTS_PATH = "/slack/events"
@@ -20,7 +29,21 @@ SLASH_COMMAND = "/request"
 CALLBACK_ID = "request_new"
 START_TIMEOUT = 60.0
 
-AppKind = Literal["liaison", "bare"]
+AppKind = Literal["bare", "naive", "liaison"]
+
+
+class NaiveBase(DeclarativeBase):
+    """The naive handler's own schema: one table."""
+
+
+class NaiveFiling(NaiveBase):
+    """A filed request, as a first version of a filing bot would keep it."""
+
+    __tablename__ = "filings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(String(300))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -141,14 +164,13 @@ async def _serve(spec: ServerSpec, ready: Connection, profiler: cProfile.Profile
     if spec.app == "liaison":
         await _run_liaison(spec, ready, stop, profiler)
     else:
-        await _run_bare(spec, ready, stop, profiler)
+        await _run_bolt(spec, ready, stop, profiler)
 
 
 async def _run_liaison(
     spec: ServerSpec, ready: Connection, stop: asyncio.Event, profiler: cProfile.Profile | None
 ) -> None:
-    """The real Liaison as `liaison run` builds it, with the real wall clock and outbox."""
-    from bot.clock import SystemClock
+    """The real Liaison as `liaison run` builds it: settings, build_runtime, LiaisonServer."""
     from bot.local import EXAMPLE_CATALOGUE, Workspace
     from bot.runtime import build_runtime
     from bot.server import LiaisonServer
@@ -173,7 +195,7 @@ async def _run_liaison(
         announcements_channel=workspace.announcements_channel,
     )
     await upgrade_to_head(settings.database_url)
-    runtime = await build_runtime(settings, clock=SystemClock())
+    runtime = await build_runtime(settings)
     server = LiaisonServer(runtime)
     await server.start()
     assert server.port is not None
@@ -185,15 +207,19 @@ async def _run_liaison(
         await runtime.close()
 
 
-async def _run_bare(
+async def _run_bolt(
     spec: ServerSpec, ready: Connection, stop: asyncio.Event, profiler: cProfile.Profile | None
 ) -> None:
-    """The floor: Bolt with signature checks and Liaison's settings, listeners that only ack."""
+    """Bolt with signature checks, a client on one shared aiohttp session, Liaison's settings.
+
+    `bare` only acks: the floor no handler can beat. `naive` is the smallest realistic app:
+    after the ack, `/request` opens a modal and a submission is stored with one ORM insert
+    (SQLAlchemy's defaults, one SQLite file) and confirmed with one chat.postMessage.
+    """
     import aiohttp
     from aiohttp import web
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
     from slack_bolt.async_app import AsyncApp
-    from slack_bolt.context.ack.async_ack import AsyncAck
     from slack_sdk.web.async_client import AsyncWebClient
 
     session = aiohttp.ClientSession()
@@ -204,14 +230,7 @@ async def _run_bare(
         request_verification_enabled=True,
         process_before_response=False,
     )
-
-    @app.command(SLASH_COMMAND)
-    async def on_command(ack: AsyncAck) -> None:
-        await ack()
-
-    @app.view(CALLBACK_ID)
-    async def on_submission(ack: AsyncAck) -> None:
-        await ack()
+    dispose = await _naive_listeners(app, spec) if spec.app == "naive" else _bare_listeners(app)
 
     async def events(request: web.Request) -> web.Response:
         bolt_request = await to_bolt_request(request)
@@ -231,6 +250,78 @@ async def _run_bare(
     finally:
         await runner.cleanup()
         await session.close()
+        if dispose is not None:
+            await dispose()
+
+
+def _bare_listeners(app: Any) -> None:
+    """Two listeners that only ack."""
+    from slack_bolt.context.ack.async_ack import AsyncAck
+
+    @app.command(SLASH_COMMAND)
+    async def on_command(ack: AsyncAck) -> None:
+        await ack()
+
+    @app.view(CALLBACK_ID)
+    async def on_submission(ack: AsyncAck) -> None:
+        await ack()
+
+
+NAIVE_MODAL = {
+    "type": "modal",
+    "callback_id": CALLBACK_ID,
+    "title": {"type": "plain_text", "text": "New request"},
+    "submit": {"type": "plain_text", "text": "Submit"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "summary",
+            "label": {"type": "plain_text", "text": "Summary"},
+            "element": {"type": "plain_text_input", "action_id": "summary"},
+        }
+    ],
+}
+
+
+async def _naive_listeners(app: Any, spec: ServerSpec) -> Callable[[], Awaitable[None]]:
+    """Ack, then the work a first version of a filing bot does: one insert, one message."""
+    from slack_bolt.context.ack.async_ack import AsyncAck
+    from slack_sdk.web.async_client import AsyncWebClient
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    from bot.clock import SystemClock
+
+    clock = SystemClock()
+    engine = create_async_engine(spec.database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(NaiveBase.metadata.create_all)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @app.command(SLASH_COMMAND)
+    async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await client.views_open(trigger_id=body["trigger_id"], view=NAIVE_MODAL)
+
+    @app.view(CALLBACK_ID)
+    async def on_submission(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user = str(body["user"]["id"])
+        state = body["view"]["state"]["values"]
+        summary = next(
+            (
+                str(leaf.get("value"))
+                for b in state.values()
+                for leaf in b.values()
+                if leaf.get("value")
+            ),
+            "",
+        )
+        async with sessions() as session:
+            session.add(NaiveFiling(partner_id=user, summary=summary, filed_at=clock.now()))
+            await session.commit()
+        await client.chat_postMessage(channel=user, text=f"Request received: {summary}")
+
+    return engine.dispose
 
 
 async def _wait_profiled(stop: asyncio.Event, profiler: cProfile.Profile | None) -> None:

@@ -1,17 +1,20 @@
-"""What the load generator sends: Slack's own payloads, captured once from the simulator."""
+"""What the load generator sends: Slack's own payloads, captured once from the simulator.
+
+The simulator builds one `/request` and one modal submission at start-up, in Slack's field
+order; under load the generator replays signed copies with fresh values, and the servers talk
+to the minimal Web API in `benchmarks.fakeslack` instead.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from benchmarks.fakeslack import BOT_USER, TEAM, dm_channel, partner_id
 from bot.catalogue import load_catalogue
 from bot.clock import SystemClock
 from bot.local import EXAMPLE_CATALOGUE, SIGNING_SECRET, Workspace
@@ -73,79 +76,62 @@ async def capture_templates(sim: SlackSimulator, url: str) -> Templates:
     return Templates(command=fields, submission_json=json.dumps(submitted.payload))
 
 
-def command_body(sim: SlackSimulator, templates: Templates) -> bytes:
-    """A `/request` body with a trigger_id issued now (Slack's 3-second clock starts here)."""
+def command_body(
+    templates: Templates, seq: int, response_url: str, *, text: str | None = None, user: str = ""
+) -> bytes:
+    """A `/request` body with a fresh trigger_id, answered through the fake Slack's respond URL."""
     fields = dict(templates.command)
-    fields["trigger_id"] = sim.issue_trigger(PARTNER)
+    fields["trigger_id"] = f"{seq}.{seq * 7919 % 1000003}.benchtrigger"
+    fields["response_url"] = response_url
+    if text is not None:
+        fields["text"] = text
+    if user:
+        fields["user_id"] = user
     body, _ = encode("slash_commands", fields)
     return body
 
 
 def submission_body(templates: Templates, seq: int) -> bytes:
-    """A `view_submission` body whose summary carries `seq`, URL-encoded as Slack sends it."""
+    """A `view_submission` from the partner of filing `seq`, whose summary carries `seq`.
+
+    Each filing has its own partner (`fakeslack.partner_id`), so the fake Slack can tell which
+    filing each DM and triage card belongs to.
+    """
     payload = templates.submission_json.replace(SEQ_MARK, str(seq))
+    payload = payload.replace(f'"{PARTNER}"', f'"{partner_id(seq)}"')
     return urllib.parse.urlencode({"payload": payload}).encode()
 
 
-def signed_headers(body: bytes) -> dict[str, str]:
+def home_opened_body(user: str, seq: int) -> bytes:
+    """An `app_home_opened` event (Home tab) for `user`, as the Events API delivers it."""
+    stamp = int(_CLOCK.now().timestamp())
+    payload = {
+        "token": "benchverification",
+        "team_id": TEAM,
+        "api_app_id": "A0LIAISON",
+        "event": {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": dm_channel(user),
+            "tab": "home",
+            "event_ts": f"{stamp}.{seq:06d}",
+        },
+        "type": "event_callback",
+        "event_id": f"Ev0BENCH{seq:08d}",
+        "event_time": stamp,
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
+    body, _ = encode("events_api", payload)
+    return body
+
+
+def signed_headers(body: bytes, content_type: str = FORM) -> dict[str, str]:
     """Slack's request headers for `body`, signed at the current wall-clock second."""
     stamp = int(_CLOCK.now().timestamp())
     return {
-        "Content-Type": FORM,
+        "Content-Type": content_type,
         "User-Agent": USER_AGENT,
         "Accept": "application/json,*/*",
         "Accept-Encoding": "gzip,deflate",
         **signing.headers(SIGNING_SECRET, stamp, body),
     }
-
-
-@dataclass(frozen=True)
-class Mark:
-    """The highest request and outbox ids before a round (rows after it belong to the round)."""
-
-    request_id: int
-    outbox_id: int
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Rows of one round so far: requests stored, outbox messages queued and sent."""
-
-    stored: int
-    queued: int
-    sent: int
-
-
-class Store:
-    """A read-only view of Liaison's SQLite file (WAL: never blocks Liaison's writer)."""
-
-    def __init__(self, path: Path) -> None:
-        """Open the file read-only in autocommit mode, so no snapshot is held between polls."""
-        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-
-    def mark(self) -> Mark:
-        """Return the current highest ids."""
-        request_id = self._scalar("SELECT coalesce(max(id), 0) FROM requests")
-        outbox_id = self._scalar("SELECT coalesce(max(id), 0) FROM outbox")
-        return Mark(request_id, outbox_id)
-
-    def progress(self, mark: Mark) -> Progress:
-        """Count rows written since `mark`."""
-        stored = self._scalar("SELECT count(*) FROM requests WHERE id > ?", mark.request_id)
-        row = self._conn.execute(
-            "SELECT count(*), coalesce(sum(status = 'sent'), 0) FROM outbox WHERE id > ?",
-            (mark.outbox_id,),
-        ).fetchone()
-        return Progress(stored, int(row[0]), int(row[1]))
-
-    def outbox_statuses(self) -> dict[str, int]:
-        """Return how many outbox rows are in each status (for the end-of-run check)."""
-        rows = self._conn.execute("SELECT status, count(*) FROM outbox GROUP BY status")
-        return {str(status): int(count) for status, count in rows}
-
-    def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
-
-    def _scalar(self, sql: str, *args: Any) -> int:
-        return int(self._conn.execute(sql, args).fetchone()[0])
