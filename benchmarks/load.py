@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import platform
@@ -254,6 +255,16 @@ def progress(r: Result) -> str:
     return line
 
 
+def log_problems(path: Path) -> collections.Counter[str]:
+    """Count a server log's WARNING/ERROR/CRITICAL lines by logger and first words."""
+    problems: collections.Counter[str] = collections.Counter()
+    for line in path.read_text(errors="replace").splitlines():
+        parts = line.split(" ", 4)
+        if len(parts) == 5 and parts[2] in ("WARNING", "ERROR", "CRITICAL"):
+            problems[f"{parts[2]} {parts[3]} {' '.join(parts[4].split()[:6])}"] += 1
+    return problems
+
+
 def say(text: str) -> None:
     """Progress on stderr (the table goes to stdout)."""
     print(text, file=sys.stderr, flush=True)
@@ -296,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
     try:
         figures = asyncio.run(run(options, workdir))
+        problems = {log.stem: log_problems(log) for log in sorted(workdir.glob("*.log"))}
     finally:
         if not options.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -318,6 +330,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(rows))
     print()
     print(format_targets(targets(figures, rows)))
+    print()
+    for name, counter in problems.items():
+        print(f"{name} log: {sum(counter.values())} warning/error lines")
+        for text, count in counter.most_common(5):
+            print(f"  {count:6d}  {text}")
     if options.keep:
         print(f"kept: {workdir}")
     if options.json_file is not None:

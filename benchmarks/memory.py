@@ -65,10 +65,15 @@ def _commands(requests: int) -> list[tuple[str, str]]:
     people = [(p.id, "list") for p in workspace.people]
     people += [(t, "queue") for t in workspace.ids("technician")]
     people += [(s, "stats") for s in workspace.ids("supervisor")]
-    step = max(1, requests // 100)
+    step = max(1, requests // samples(requests))
     people += [("U0SAM", f"status REQ-{n}") for n in range(1, requests + 1, step)]
     people += [(f"U{n:08d}", "list") for n in range(1, requests + 1, step)]
     return people
+
+
+def samples(requests: int) -> int:
+    """How many requests to look up by number (and partners to list): 100 of 100,000."""
+    return max(5, min(100, requests // 1000))
 
 
 async def touch(bench: Bench, requests: int) -> tuple[int, int]:
@@ -76,7 +81,8 @@ async def touch(bench: Bench, requests: int) -> tuple[int, int]:
     url = bench.servers["liaison"].url
     workspace = Workspace()
     homes = [p.id for p in workspace.people]
-    homes += [f"U{n:08d}" for n in range(1, requests + 1, max(1, requests // 50))]
+    step = max(1, 2 * requests // samples(requests))
+    homes += [f"U{n:08d}" for n in range(1, requests + 1, step)]
     bench.slack.log.clear()
     for user in homes:
         body = home_opened_body(user, bench.next_sequence())

@@ -18,10 +18,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
 
 SERVER_CORE = 1
 EVENTS_PATH = "/slack/events"
@@ -230,7 +233,11 @@ async def _run_bolt(
         request_verification_enabled=True,
         process_before_response=False,
     )
-    dispose = await _naive_listeners(app, spec) if spec.app == "naive" else _bare_listeners(app)
+    dispose: Callable[[], Awaitable[None]] | None = None
+    if spec.app == "naive":
+        dispose = await _naive_listeners(app, spec)
+    else:
+        _bare_listeners(app)
 
     async def events(request: web.Request) -> web.Response:
         bolt_request = await to_bolt_request(request)
@@ -254,7 +261,7 @@ async def _run_bolt(
             await dispose()
 
 
-def _bare_listeners(app: Any) -> None:
+def _bare_listeners(app: AsyncApp) -> None:
     """Two listeners that only ack."""
     from slack_bolt.context.ack.async_ack import AsyncAck
 
@@ -283,7 +290,7 @@ NAIVE_MODAL = {
 }
 
 
-async def _naive_listeners(app: Any, spec: ServerSpec) -> Callable[[], Awaitable[None]]:
+async def _naive_listeners(app: AsyncApp, spec: ServerSpec) -> Callable[[], Awaitable[None]]:
     """Ack, then the work a first version of a filing bot does: one insert, one message."""
     from slack_bolt.context.ack.async_ack import AsyncAck
     from slack_sdk.web.async_client import AsyncWebClient
