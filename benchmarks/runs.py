@@ -25,8 +25,9 @@ from benchmarks.workload import Templates, command_body, signed_headers, submiss
 Kind = Literal["command", "submission"]
 LATE_MS = 3000.0  # Slack gives up on an ack after three seconds
 POLL_SECONDS = 0.01  # how often completed work is counted
-STALL_SECONDS = 10.0  # give up waiting for work that makes no progress for this long
-DRAIN_LIMIT = 180.0  # and never wait longer than this for one burst's work
+STALL_SECONDS = 10.0  # give up waiting once nothing completes and the server idles this long
+IDLE_CPU = 0.05  # a server using less than this share of its core is idle
+DRAIN_LIMIT = 300.0  # and never wait longer than this for one burst's work
 SETTLE_SECONDS = 0.3  # pause after a measurement so the server is idle before the next
 MAX_REQUESTS = 20_000  # per burst, whatever its duration
 
@@ -304,17 +305,23 @@ def _count_done(bench: Bench, app: AppKind, kind: Kind, seqs: dict[int, int]) ->
 async def wait_for_work(
     bench: Bench, app: AppKind, kind: Kind, answers: Answers, seqs: dict[int, int]
 ) -> Done:
-    """Wait until every acknowledged request's work has reached Slack, or it stops coming."""
+    """Wait until every acknowledged request's work has reached Slack, or it stops coming.
+
+    A server can be busy for many seconds without a single message going out (filings ahead
+    of sends in its write queue), so the wait ends early only when nothing has completed
+    *and* the server has been idle for STALL_SECONDS; DRAIN_LIMIT bounds it in any case.
+    """
     expected = sum(1 for s in answers.statuses if s == 200)
     if app == "bare":  # the floor does no work after its ack
         return Done(expected, max(answers.answered, default=None))
+    server = bench.servers[app]
     began = last_change = time.perf_counter()
-    seen = -1
+    seen, cpu_seen = -1, server.cpu_seconds()
     while True:
         done = _count_done(bench, app, kind, seqs)
-        now = time.perf_counter()
-        if done.completed != seen:
-            seen, last_change = done.completed, now
+        now, cpu = time.perf_counter(), server.cpu_seconds()
+        if done.completed != seen or cpu - cpu_seen > IDLE_CPU * (now - last_change):
+            seen, cpu_seen, last_change = done.completed, cpu, now
         if done.completed >= expected:
             return done
         if now - last_change > STALL_SECONDS or now - began > DRAIN_LIMIT:
