@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.fakeslack import FakeSlack
-from benchmarks.memory import measure_memory, seed
+from benchmarks.memory import MemoryFigures, measure_memory, seed
 from benchmarks.report import (
     APPS,
     Figures,
@@ -35,12 +35,11 @@ from benchmarks.report import (
     targets,
 )
 from benchmarks.runs import Bench, Kind, Result, kept_up, measure
-from benchmarks.servers import AppKind, ServerProcess, ServerSpec, pin_to
+from benchmarks.servers import SERVER_CORE, AppKind, ServerProcess, ServerSpec, pin_to
 from benchmarks.workload import capture_templates, start_slack
 from bot.local import SIGNING_SECRET
 
 GENERATOR_CORE = 0
-SERVER_CORE = 1
 KINDS: tuple[Kind, ...] = ("command", "submission")
 BOT_TOKEN = "xoxb-bench-token"  # the fake Slack's, on 127.0.0.1
 APP_TOKEN = "xapp-bench-token"
@@ -223,7 +222,7 @@ async def open_search(
     return low, steps
 
 
-async def _memory(bench: Bench, options: Options, workdir: Path) -> Any:
+async def _memory(bench: Bench, options: Options, workdir: Path) -> MemoryFigures:
     """Seed a database, start a fresh Liaison on it, touch it, read its memory."""
     say(f"memory: seeding {options.memory_requests:,} open requests")
     server_spec = spec("liaison", bench.slack, workdir, "memory.sqlite3")
