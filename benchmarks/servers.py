@@ -143,7 +143,7 @@ def pin_to(core: int | None) -> None:
 def serve(spec: ServerSpec, ready: Connection) -> None:
     """Process entry: pin, log like production (INFO, text) to a file, serve until SIGTERM."""
     pin_to(spec.core)
-    from bot.logging import configure_logging
+    from bot.logging import configure_logging, stop_logging
 
     with spec.log_file.open("a", buffering=1) as log:
         sys.stderr = log
@@ -157,6 +157,7 @@ def serve(spec: ServerSpec, ready: Connection) -> None:
         finally:
             if profiler is not None and spec.profile_file is not None:
                 profiler.dump_stats(spec.profile_file)
+            stop_logging()  # write out the queued lines while the log file is still open
 
 
 async def _serve(spec: ServerSpec, ready: Connection, profiler: cProfile.Profile | None) -> None:
