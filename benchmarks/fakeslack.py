@@ -231,7 +231,8 @@ class FakeSlack:
 
     def _channel_info(self, args: Mapping[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
-        return {"ok": True, "channel": {"id": channel, "name": channel.lower(), "is_member": True}}
+        info = {"id": channel, "name": channel.lower(), "is_member": True, "is_private": True}
+        return {"ok": True, "channel": info}
 
     def _members(self, args: Mapping[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
