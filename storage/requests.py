@@ -23,14 +23,17 @@ async def insert_request(session: AsyncSession, **fields: Any) -> Request:
 
 
 async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert several requests in one statement; returns their ids in the order given."""
+    """Insert several requests in one statement; returns their ids in the order given.
+
+    RETURNING gives rows in no promised order (SQLite would otherwise insert one row per
+    statement to keep it), so ids are matched back by the unique request number.
+    """
     if not rows:
         return []
-    query = insert(core_table(Request)).returning(
-        core_table(Request).c.id, sort_by_parameter_order=True
-    )
-    result = await session.execute(query, list(rows))
-    return [int(i) for i in result.scalars().all()]
+    table = core_table(Request)
+    result = await session.execute(insert(table).returning(table.c.id, table.c.number), list(rows))
+    ids = {number: request_id for request_id, number in result.all()}
+    return [int(ids[row["number"]]) for row in rows]
 
 
 async def get_request(session: AsyncSession, *, number: int) -> Request | None:
