@@ -44,7 +44,7 @@ class LowRating:
 
 @dataclass(frozen=True)
 class PeriodCounts:
-    """What happened in one period [since, until)."""
+    """What happened in one period (since, until]."""
 
     new: Numbers
     high_priority_new: int
@@ -81,7 +81,12 @@ class OpenCounts:
 
 
 def _in(column: Any, since: dt.datetime, until: dt.datetime) -> list[ColumnElement[bool]]:
-    return [column >= since, column < until]
+    """The one period rule of every figure: after `since`, up to and including `until`.
+
+    A period ends at "now" and includes it, so what happened this very minute is counted;
+    consecutive periods (each daily digest's start is the previous one's end) never overlap.
+    """
+    return [column > since, column <= until]
 
 
 async def _event_requests(
@@ -207,7 +212,7 @@ async def _resolved_by(
 async def period_counts(
     session: AsyncSession, *, since: dt.datetime, until: dt.datetime, limit: int = LIST_LIMIT
 ) -> PeriodCounts:
-    """Everything the digest says about the period [since, until), counted by the database."""
+    """Everything the figures say about the period (since, until], counted by the database."""
     new, high, services = await _new(session, since=since, until=until, limit=limit)
     promises = await _event_counts(
         session,

@@ -20,17 +20,6 @@ CLOSING_KINDS = ("resolve", "confirm", "auto_close", "withdraw")
 
 
 @dataclass(frozen=True)
-class WeekCounts:
-    """Headline figures of a period, each one SQL aggregate."""
-
-    opened: int
-    resolved: int
-    resolved_within_targets: int
-    promises_kept: int
-    promises_lapsed: int
-
-
-@dataclass(frozen=True)
 class QueueState:
     """What the team's Homes show at a glance: when it moves, their Homes are out of date."""
 
@@ -224,41 +213,3 @@ async def near_breach(
     )
     total = await session.scalar(select(func.count()).select_from(Request).where(where))
     return rows.all(), int(total or 0)
-
-
-async def week_counts(
-    session: AsyncSession, *, since: dt.datetime, until: dt.datetime
-) -> WeekCounts:
-    """Requests opened and resolved in [since, until), targets met, promises kept and lapsed."""
-    opened = await session.scalar(
-        select(func.count()).where(Request.opened_at >= since, Request.opened_at < until)
-    )
-    within = and_(
-        Request.first_response_breached_at.is_(None), Request.resolution_breached_at.is_(None)
-    )
-    resolved, met = (
-        await session.execute(
-            select(func.count(), func.sum(case((within, 1), else_=0))).where(
-                Request.resolved_at >= since, Request.resolved_at < until
-            )
-        )
-    ).one()
-    kinds = (
-        await session.execute(
-            select(RequestEvent.kind, func.count())
-            .where(
-                RequestEvent.at >= since,
-                RequestEvent.at < until,
-                RequestEvent.kind.in_(("promise_kept", "promise_lapsed")),
-            )
-            .group_by(RequestEvent.kind)
-        )
-    ).all()
-    promises = {str(kind): int(count) for kind, count in kinds}
-    return WeekCounts(
-        opened=int(opened or 0),
-        resolved=int(resolved or 0),
-        resolved_within_targets=int(met or 0),
-        promises_kept=promises.get("promise_kept", 0),
-        promises_lapsed=promises.get("promise_lapsed", 0),
-    )

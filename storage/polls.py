@@ -126,7 +126,12 @@ async def open_follow_ups(session: AsyncSession, *, limit: int = 200) -> Sequenc
 
 @dataclass(frozen=True)
 class PollCounts:
-    """Aggregates of the polls created in a period (computed in SQL)."""
+    """Aggregates of the polls created in a period (computed in SQL).
+
+    Every closing that calls for a poll leaves a row: `sent` were shown to the partner,
+    `skipped` were not (opted out, polled lately, sampled out); together they are the
+    eligible closings that OMB Circular A-11 section 280 asks agencies to report.
+    """
 
     sent: int
     answered: int
@@ -135,12 +140,21 @@ class PollCounts:
     informed: dict[str, int]
     average_rating: float | None
 
+    @property
+    def eligible(self) -> int:
+        """Closings that called for a poll, shown or not."""
+        return self.sent + self.skipped
+
 
 async def poll_counts(
     session: AsyncSession, *, since: dt.datetime, until: dt.datetime
 ) -> PollCounts:
-    """Response rate, score distribution and "kept informed" answers of polls in [since, until)."""
-    period = (Poll.created_at >= since, Poll.created_at < until)
+    """Response rate, score distribution and "kept informed" answers of polls in (since, until].
+
+    The same period rule as every other figure (see `storage.digests`): a poll made this
+    minute is counted in a period ending now.
+    """
+    period = (Poll.created_at > since, Poll.created_at <= until)
     sent_or_skipped = await session.execute(
         select(
             func.sum(case((Poll.status != "skipped", 1), else_=0)),

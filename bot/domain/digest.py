@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.calendar import BusinessCalendar
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-AGE_BANDS = ("<1 day", "1–7 days", ">7 days")
+AGE_BANDS = ("under 1 day", "1–7 days", "over 7 days")
 HIGH_PRIORITY_WARNING = 50  # percent of new requests at P1/P2 that suggests inflated priorities
 _LOOK_BACK = 31  # days searched for the previous working day (long holiday runs included)
 
@@ -26,7 +26,12 @@ class DigestKind(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open span of time [start, end), aware UTC."""
+    """A span of time (start, end], aware UTC: it includes its end, usually "now".
+
+    Every figure (digests, `/request stats`, the App Home, `liaison export --figures`)
+    counts what happened after `start` up to and including `end`, so what happened this
+    minute is in, and back-to-back periods share no moment.
+    """
 
     start: dt.datetime
     end: dt.datetime
@@ -91,6 +96,7 @@ class PeriodFigures:
     promises_answered: int = 0  # escalated lapses someone then acted on
     outage_updates_kept: int = 0  # outages' promised updates posted in time
     outage_updates_lapsed: int = 0
+    polls_eligible: int = 0  # closings that called for a poll, shown or skipped
     polls_sent: int = 0
     polls_answered: int = 0
     average_rating: float | None = None
@@ -123,15 +129,61 @@ class PeriodFigures:
             self.promises_lapsed,
             self.outage_updates_kept,
             self.outage_updates_lapsed,
+            self.polls_eligible,
             self.polls_sent,
             self.polls_answered,
         )
         return not any(activity)
 
 
+def target_rate(met: int, missed: int) -> Rate:
+    """A service-level target is measured once, when it is settled in the period.
+
+    Met counts when the response (or resolution) came before its due time; missed counts
+    when the target breached, whether or not the work was done since.
+    """
+    return Rate(met, met + missed)
+
+
+Figure = int | float | None
+
+
+def headline(figures: PeriodFigures) -> dict[str, Figure]:
+    """The period's figures by name, in a fixed order: what `liaison export --figures` writes.
+
+    New counts join here (and in the digest view) so every surface reports the same ones.
+    """
+    return {
+        "new": figures.new.total,
+        "high_priority_new": figures.high_priority_new,
+        "resolved": figures.resolved.total,
+        "closed": figures.closed.total,
+        "reopened": figures.reopened.total,
+        "first_response_met": figures.first_response.met,
+        "first_response_measured": figures.first_response.total,
+        "first_response_breached": figures.first_response_breached.total,
+        "resolution_met": figures.resolution.met,
+        "resolution_measured": figures.resolution.total,
+        "resolution_breached": figures.resolution_breached.total,
+        "promises_kept": figures.promises_kept,
+        "promises_lapsed": figures.promises_lapsed,
+        "promises_escalated": figures.promises_escalated,
+        "promises_to_supervisors": figures.promises_to_supervisors,
+        "promises_answered": figures.promises_answered,
+        "outage_updates_kept": figures.outage_updates_kept,
+        "outage_updates_lapsed": figures.outage_updates_lapsed,
+        "polls_eligible": figures.polls_eligible,
+        "polls_shown": figures.polls_sent,
+        "polls_answered": figures.polls_answered,
+        "average_rating": figures.average_rating,
+        "kept_informed_yes": figures.informed.met,
+        "kept_informed_answered": figures.informed.total,
+    }
+
+
 @dataclass(frozen=True)
 class AgeCounts:
-    """Open requests of one priority by age band (<1 day, 1–7 days, >7 days)."""
+    """Open requests of one priority by age band (under 1 day, 1–7 days, over 7 days)."""
 
     priority: str
     bands: tuple[int, int, int]

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.domain.digest import Period, PeriodFigures
 from bot.domain.outage import OutageSummary
 from bot.domain.summary import RequestSummary
 
@@ -41,28 +42,20 @@ class Listing:
 
 @dataclass(frozen=True)
 class WeekFigures:
-    """The supervisors' headline figures of the last days."""
+    """The supervisors' headline figures of the last days: the digest's figures, same period."""
 
-    since: dt.datetime
-    until: dt.datetime
-    opened: int
-    resolved: int
-    resolved_within_targets: int
-    promises_kept: int
-    promises_lapsed: int
-    polls_sent: int
-    polls_answered: int
-    average_rating: float | None
+    period: Period
+    figures: PeriodFigures
 
     @property
-    def targets_met_percent(self) -> int | None:
-        """Share of resolved requests that met both targets, or None when none were resolved."""
-        return round(100 * self.resolved_within_targets / self.resolved) if self.resolved else None
+    def since(self) -> dt.datetime:
+        """Where the period starts."""
+        return self.period.start
 
     @property
-    def response_rate_percent(self) -> int | None:
-        """Share of polls sent that were answered, or None when none were sent."""
-        return round(100 * self.polls_answered / self.polls_sent) if self.polls_sent else None
+    def until(self) -> dt.datetime:
+        """Where it ends (now, included)."""
+        return self.period.end
 
 
 @dataclass(frozen=True)

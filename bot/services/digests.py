@@ -1,4 +1,4 @@
-"""The supervisors' digests: built from SQL aggregates, queued once per period, or on demand."""
+"""The supervisors' digests: queued once per period, or on demand; figures from `figures`."""
 
 from __future__ import annotations
 
@@ -12,26 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
-from bot.domain.digest import (
-    AgeCounts,
-    Digest,
-    DigestKind,
-    DigestSchedule,
-    Listed,
-    LowScore,
-    Period,
-    PeriodFigures,
-    QueueFigures,
-    Rate,
-    TechnicianLine,
-)
+from bot.domain.digest import Digest, DigestKind, DigestSchedule, Period
 from bot.domain.errors import NotPermitted
 from bot.scheduler import Scheduler
+from bot.services.figures import build_digest
 from bot.services.notices import message_args
 from bot.services.roles import RoleDirectory
 from bot.views.digest import digest_message
 from storage import digests, outbox
-from storage.digests import Numbers, OpenCounts, PeriodCounts
 from storage.engine import Database
 
 logger = logging.getLogger(__name__)
@@ -39,7 +27,6 @@ logger = logging.getLogger(__name__)
 # its period too, and `/request digest` or `/request stats` give the figures at any time.
 LATE_LIMIT = dt.timedelta(hours=1)
 STATS_WINDOWS = (7, 30, 90)
-PRIORITIES = ("P1", "P2", "P3", "P4")
 REFUSAL = (
     "The service figures are for supervisors (people listed in SUPERVISORS or members of the "
     "supervisors' channel): they name technicians and quote partners' poll comments."
@@ -199,93 +186,4 @@ class DigestDesk:
         return service.name if service else service_id
 
 
-async def build_digest(
-    session: AsyncSession,
-    *,
-    kind: DigestKind,
-    period: Period,
-    now: dt.datetime,
-    names: Callable[[str], str],
-    command: str = "/request",
-) -> Digest:
-    """The period's figures beside the previous period's, and the queue now, from SQL counts."""
-    before = period.before()
-    current = await digests.period_counts(session, since=period.start, until=period.end)
-    previous = await digests.period_counts(session, since=before.start, until=before.end)
-    queue = await digests.open_counts(session, now=now)
-    return Digest(
-        kind=kind,
-        period=period,
-        current=period_figures(current, names=names),
-        previous=period_figures(previous, names=names),
-        queue=_queue_figures(queue),
-        technicians=_technicians(queue, current),
-        command=command,
-    )
-
-
-def period_figures(counts: PeriodCounts, *, names: Callable[[str], str]) -> PeriodFigures:
-    """The storage counts of one period as the digest's read model."""
-    polls = counts.polls
-    informed_yes = polls.informed.get("yes", 0)
-    return PeriodFigures(
-        new=_listed(counts.new),
-        high_priority_new=counts.high_priority_new,
-        resolved=_listed(counts.resolved),
-        closed=_listed(counts.closed),
-        reopened=_listed(counts.reopened),
-        first_response=Rate(
-            counts.first_responses_in_time,
-            counts.first_responses_in_time + counts.first_response_breached.total,
-        ),
-        first_response_breached=_listed(counts.first_response_breached),
-        resolution=Rate(
-            counts.resolutions_in_time,
-            counts.resolutions_in_time + counts.resolution_breached.total,
-        ),
-        resolution_breached=_listed(counts.resolution_breached),
-        promises_kept=counts.promises_kept,
-        promises_lapsed=counts.promises_lapsed,
-        promises_escalated=counts.promises_escalated,
-        promises_to_supervisors=counts.promises_to_supervisors,
-        promises_answered=counts.promises_answered,
-        outage_updates_kept=counts.outage_promises.get("promise_kept", 0),
-        outage_updates_lapsed=counts.outage_promises.get("promise_lapsed", 0),
-        polls_sent=polls.sent,
-        polls_answered=polls.answered,
-        average_rating=polls.average_rating,
-        informed=Rate(informed_yes, sum(polls.informed.values())),
-        low_scores=tuple(LowScore(r.number, r.rating, r.comment) for r in counts.low_ratings),
-        services=tuple((names(s), n) for s, n in counts.services),
-        resolved_by=dict(counts.resolved_by),
-    )
-
-
-def _listed(numbers: Numbers) -> Listed:
-    return Listed(numbers.total, numbers.numbers)
-
-
-def _queue_figures(counts: OpenCounts) -> QueueFigures:
-    grouped = counts.by_priority_age
-    by_priority = tuple(
-        AgeCounts(p, (grouped.get((p, 0), 0), grouped.get((p, 1), 0), grouped.get((p, 2), 0)))
-        for p in PRIORITIES
-        if any(grouped.get((p, band), 0) for band in range(3))
-    )
-    return QueueFigures(
-        by_priority=by_priority,
-        unclaimed=_listed(counts.unclaimed),
-        oldest_unclaimed=counts.oldest_unclaimed,
-        follow_ups_open=counts.follow_ups_open,
-        follow_ups_overdue=counts.follow_ups_overdue,
-    )
-
-
-def _technicians(queue: OpenCounts, current: PeriodCounts) -> tuple[TechnicianLine, ...]:
-    open_by = dict(queue.open_by_assignee)
-    resolved_by = dict(current.resolved_by)
-    lines = [
-        TechnicianLine(user, open_by.get(user, 0), resolved_by.get(user, 0))
-        for user in set(open_by) | set(resolved_by)
-    ]
-    return tuple(sorted(lines, key=lambda t: (-(t.open + t.resolved), t.user_id)))
+__all__ = ["LATE_LIMIT", "STATS_WINDOWS", "DigestDesk", "DigestPolicy", "build_digest"]

@@ -13,17 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
+from bot.domain.digest import Period
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
 from bot.domain.outage import OutageSummary, as_of
 from bot.domain.summary import RequestSummary
 from bot.domain.transitions import OPEN
 from bot.scheduler import Scheduler
-from bot.services import outage_notices
+from bot.services import figures, outage_notices
 from bot.services.outages import OutageDesk
 from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
 from bot.views import home as views
-from storage import home, outages, outbox, polls, requests
+from storage import home, outages, outbox, requests
 from storage.engine import Database
 from storage.models import Outage, Request
 
@@ -202,24 +203,15 @@ class HomeDesk:
             near_breach=self._listing(soon, soon_total),
         )
 
-    @staticmethod
-    async def _figures(session: AsyncSession, now: dt.datetime) -> WeekFigures:
-        since = now - FIGURES_PERIOD
-        until = now + dt.timedelta(seconds=1)  # the queries' end is exclusive; include this moment
-        counts = await home.week_counts(session, since=since, until=until)
-        answers = await polls.poll_counts(session, since=since, until=until)
-        return WeekFigures(
-            since=since,
-            until=now,
-            opened=counts.opened,
-            resolved=counts.resolved,
-            resolved_within_targets=counts.resolved_within_targets,
-            promises_kept=counts.promises_kept,
-            promises_lapsed=counts.promises_lapsed,
-            polls_sent=answers.sent,
-            polls_answered=answers.answered,
-            average_rating=answers.average_rating,
-        )
+    async def _figures(self, session: AsyncSession, now: dt.datetime) -> WeekFigures:
+        """The last seven days up to this moment, measured as the digest and stats measure."""
+        period = Period(now - FIGURES_PERIOD, now)
+        measured = await figures.measure(session, period=period, names=self._service_name)
+        return WeekFigures(period=period, figures=measured)
+
+    def _service_name(self, service_id: str) -> str:
+        service = self._catalogue.service(service_id)
+        return service.name if service else service_id
 
     def _listing(self, rows: Sequence[Request], total: int) -> Listing:
         return Listing(shown=tuple(self._summary(r) for r in rows), total=max(total, len(rows)))

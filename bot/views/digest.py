@@ -81,13 +81,14 @@ def _count(label: str, listed: Listed, previous: Listed) -> str:
     return f"• {label}: *{listed.total}* ({previous.total})" + (f": {behind}" if behind else "")
 
 
-def _rate(rate: Rate) -> str:
+def rate_text(rate: Rate) -> str:
+    """`75 % (3 of 4)`, or `n/a` when there was nothing to measure (the App Home says it so too)."""
     return "n/a" if rate.percent is None else f"{rate.percent} % ({rate.met} of {rate.total})"
 
 
 def _flow(now: PeriodFigures, before: PeriodFigures) -> list[str]:
     high = now.high_priority
-    share = f"• P1/P2 share of new: *{_rate(high)}* ({_rate(before.high_priority)})"
+    share = f"• P1/P2 share of new: *{rate_text(high)}* ({rate_text(before.high_priority)})"
     if high.percent is not None and high.percent >= HIGH_PRIORITY_WARNING:
         share += ": high; are impacts being inflated?"
     return [
@@ -103,7 +104,9 @@ def _queue(digest: Digest) -> list[str]:
     queue = digest.queue
     lines = [f"• Open: *{queue.open_total}*"]
     for ages in queue.by_priority:
-        bands = ", ".join(f"{n} {band}" for band, n in zip(AGE_BANDS, ages.bands, strict=True))
+        bands = ", ".join(
+            f"{n} {escape(band)}" for band, n in zip(AGE_BANDS, ages.bands, strict=True)
+        )
         lines.append(f"  {ages.priority}: {ages.total} ({bands})")
     unclaimed = f"• Unclaimed: *{queue.unclaimed.total}*"
     if queue.oldest_unclaimed is not None:
@@ -121,7 +124,7 @@ def _targets(now: PeriodFigures, before: PeriodFigures) -> list[str]:
         ("First response", now.first_response, before.first_response, now.first_response_breached),
         ("Resolution", now.resolution, before.resolution, now.resolution_breached),
     ):
-        line = f"• {label} target met: *{_rate(rate)}* ({_rate(previous)})"
+        line = f"• {label} target met: *{rate_text(rate)}* ({rate_text(previous)})"
         if breached.total:
             line += f"; breached: {numbers(breached)}"
         lines.append(line)
@@ -149,9 +152,12 @@ def _partners(digest: Digest) -> list[str]:
     average = f"{now.average_rating:.1f} of 5" if now.average_rating is not None else "n/a"
     previous = f"{before.average_rating:.1f}" if before.average_rating is not None else "n/a"
     lines = [
-        f"• Polls answered: *{_rate(now.response_rate)}* ({_rate(before.response_rate)})",
+        f"• Polls answered: *{rate_text(now.response_rate)}* ({rate_text(before.response_rate)})",
+        f"• Closings eligible for a poll: *{now.polls_eligible}* ({before.polls_eligible}), "
+        f"polls shown: *{now.polls_sent}* ({before.polls_sent}), "
+        f"answered: *{now.polls_answered}* ({before.polls_answered})",
         f"• Average rating: *{average}* ({previous})",
-        f"• Kept informed: *{_rate(now.informed)}* ({_rate(before.informed)})",
+        f"• Kept informed: *{rate_text(now.informed)}* ({rate_text(before.informed)})",
         f"• Follow-ups open: *{queue.follow_ups_open}*, overdue: *{queue.follow_ups_overdue}*",
     ]
     for low in now.low_scores:

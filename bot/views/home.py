@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
 from bot.domain.outage import OutageSummary
 from bot.domain.summary import RequestSummary
+from bot.views.digest import rate_text
 from bot.views.outages import overdue_line
 from bot.views.text import escape, md, mention, plain, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
@@ -99,26 +100,24 @@ def _queue(title: str, listing: Listing, empty: str, *, with_status: bool = Fals
     return blocks + _more(listing.hidden)
 
 
-def _figures(figures: WeekFigures, command: str) -> list[Block]:
-    met = figures.targets_met_percent
-    rate = figures.response_rate_percent
+def _figures(week: WeekFigures, command: str) -> list[Block]:
+    """The digest's own figures for the last 7 days, worded as `/request stats` words them."""
+    figures = week.figures
     average = figures.average_rating
     fields = [
-        md(f"*New*\n{figures.opened}"),
-        md(f"*Resolved*\n{figures.resolved}"),
-        md(f"*Targets met*\n{f'{met} %' if met is not None else '–'}"),
+        md(f"*New*\n{figures.new.total}"),
+        md(f"*Resolved*\n{figures.resolved.total}"),
+        md(f"*First response target met*\n{rate_text(figures.first_response)}"),
+        md(f"*Resolution target met*\n{rate_text(figures.resolution)}"),
         md(f"*Promises kept / lapsed*\n{figures.promises_kept} / {figures.promises_lapsed}"),
-        md(
-            f"*Poll responses*\n{f'{rate} %' if rate is not None else '–'} "
-            f"({figures.polls_answered} of {figures.polls_sent})"
-        ),
-        md(f"*Average rating*\n{f'{average:.1f} / 5' if average is not None else '–'}"),
+        md(f"*Polls answered*\n{rate_text(figures.response_rate)}"),
+        md(f"*Average rating*\n{f'{average:.1f} of 5' if average is not None else 'n/a'}"),
     ]
     return [
         DividerBlock(),
         SectionBlock(text=md("*The last 7 days*")),
         SectionBlock(fields=fields),
-        ContextBlock(elements=[md(f"More figures: `{command} stats`")]),
+        ContextBlock(elements=[md(f"More figures: `{command} stats 7d`")]),
     ]
 
 

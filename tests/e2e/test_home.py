@@ -93,8 +93,8 @@ async def test_a_supervisor_sees_the_figures_of_the_last_seven_days(
     blocks = str(home.blocks)
     assert "The last 7 days" in home.rendered and "/request stats" in home.rendered
     assert "*New*\\n2" in blocks and "*Resolved*\\n1" in blocks
-    assert "*Targets met*\\n100 %" in blocks
-    assert "*Poll responses*" in blocks and "*Average rating*" in blocks
+    assert "*Resolution target met*\\n100 % (1 of 1)" in blocks
+    assert "*Polls answered*" in blocks and "*Average rating*" in blocks
 
 
 async def test_the_home_is_refreshed_after_the_partners_request_is_claimed(

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.digest import Listed, Period, PeriodFigures, Rate
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
 from bot.domain.model import RequestStatus
 from bot.views.home import MAX_BLOCKS, home_view
@@ -16,11 +17,10 @@ MANY = Listing(shown=tuple(summary(number=n) for n in range(1, 151)), total=400)
 
 def figures(**overrides: object) -> WeekFigures:
     values: dict[str, object] = {
-        "since": NOW - dt.timedelta(days=7),
-        "until": NOW,
-        "opened": 12,
-        "resolved": 8,
-        "resolved_within_targets": 6,
+        "new": Listed(12),
+        "resolved": Listed(8),
+        "first_response": Rate(9, 12),
+        "resolution": Rate(6, 8),
         "promises_kept": 9,
         "promises_lapsed": 1,
         "polls_sent": 4,
@@ -28,7 +28,8 @@ def figures(**overrides: object) -> WeekFigures:
         "average_rating": 4.333,
     }
     values.update(overrides)
-    return WeekFigures(**values)  # type: ignore[arg-type]
+    period = Period(NOW - dt.timedelta(days=7), NOW)
+    return WeekFigures(period=period, figures=PeriodFigures(**values))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("audience", list(HomeAudience))
@@ -68,11 +69,10 @@ def test_partner_text_is_escaped_on_the_home() -> None:
     assert "<!channel>" not in text
 
 
-def test_figures_show_percentages_and_dashes_when_nothing_happened() -> None:
-    assert figures().targets_met_percent == 75
-    assert figures().response_rate_percent == 75
-    quiet = figures(resolved=0, resolved_within_targets=0, polls_sent=0, polls_answered=0)
-    assert quiet.targets_met_percent is None and quiet.response_rate_percent is None
+def test_figures_show_the_digests_rates_and_n_a_when_nothing_happened() -> None:
+    quiet = figures(resolution=Rate(0, 0), polls_sent=0, polls_answered=0)
+    text = str(home_view(replace_figures(quiet), command="/request").to_dict())
+    assert "*Resolution target met*\\nn/a" in text and "*Polls answered*\\nn/a" in text
     content = HomeContent(
         user_id="U0MORGAN",
         audience=HomeAudience.SUPERVISOR,
@@ -80,4 +80,11 @@ def test_figures_show_percentages_and_dashes_when_nothing_happened() -> None:
         figures=figures(average_rating=None),
     )
     text = str(home_view(content, command="/request").to_dict())
-    assert "75 %" in text and "`/request stats`" in text and "*Average rating*\\n–" in text
+    assert "*First response target met*\\n75 % (9 of 12)" in text
+    assert "*Resolution target met*\\n75 % (6 of 8)" in text
+    assert "*Polls answered*\\n75 % (3 of 4)" in text
+    assert "`/request stats 7d`" in text and "*Average rating*\\nn/a" in text
+
+
+def replace_figures(week: WeekFigures) -> HomeContent:
+    return HomeContent(user_id="U0MORGAN", audience=HomeAudience.SUPERVISOR, now=NOW, figures=week)

@@ -1,0 +1,126 @@
+"""Every supervisor figure from one place: digests, `/request stats`, the App Home, the export.
+
+Each surface asks `measure` (or `build_digest`) for a `Period`; the counting is done once, in
+`storage.digests`, and the rules that turn counts into rates are in `bot.domain.digest`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.digest import (
+    AgeCounts,
+    Digest,
+    DigestKind,
+    Listed,
+    LowScore,
+    Period,
+    PeriodFigures,
+    QueueFigures,
+    Rate,
+    TechnicianLine,
+    target_rate,
+)
+from storage import digests
+from storage.digests import Numbers, OpenCounts, PeriodCounts
+
+PRIORITIES = ("P1", "P2", "P3", "P4")
+Names = Callable[[str], str]
+
+
+async def measure(session: AsyncSession, *, period: Period, names: Names) -> PeriodFigures:
+    """What happened in `period` (its end included), as every surface reports it."""
+    counts = await digests.period_counts(session, since=period.start, until=period.end)
+    return period_figures(counts, names=names)
+
+
+async def build_digest(
+    session: AsyncSession,
+    *,
+    kind: DigestKind,
+    period: Period,
+    now: dt.datetime,
+    names: Names,
+    command: str = "/request",
+) -> Digest:
+    """The period's figures beside the previous period's, and the queue now, from SQL counts."""
+    before = period.before()
+    current = await digests.period_counts(session, since=period.start, until=period.end)
+    previous = await measure(session, period=before, names=names)
+    queue = await digests.open_counts(session, now=now)
+    return Digest(
+        kind=kind,
+        period=period,
+        current=period_figures(current, names=names),
+        previous=previous,
+        queue=_queue_figures(queue),
+        technicians=_technicians(queue, current),
+        command=command,
+    )
+
+
+def period_figures(counts: PeriodCounts, *, names: Names) -> PeriodFigures:
+    """The storage counts of one period as the digest's read model."""
+    polls = counts.polls
+    informed_yes = polls.informed.get("yes", 0)
+    return PeriodFigures(
+        new=_listed(counts.new),
+        high_priority_new=counts.high_priority_new,
+        resolved=_listed(counts.resolved),
+        closed=_listed(counts.closed),
+        reopened=_listed(counts.reopened),
+        first_response=target_rate(
+            counts.first_responses_in_time, counts.first_response_breached.total
+        ),
+        first_response_breached=_listed(counts.first_response_breached),
+        resolution=target_rate(counts.resolutions_in_time, counts.resolution_breached.total),
+        resolution_breached=_listed(counts.resolution_breached),
+        promises_kept=counts.promises_kept,
+        promises_lapsed=counts.promises_lapsed,
+        promises_escalated=counts.promises_escalated,
+        promises_to_supervisors=counts.promises_to_supervisors,
+        promises_answered=counts.promises_answered,
+        outage_updates_kept=counts.outage_promises.get("promise_kept", 0),
+        outage_updates_lapsed=counts.outage_promises.get("promise_lapsed", 0),
+        polls_eligible=polls.eligible,
+        polls_sent=polls.sent,
+        polls_answered=polls.answered,
+        average_rating=polls.average_rating,
+        informed=Rate(informed_yes, sum(polls.informed.values())),
+        low_scores=tuple(LowScore(r.number, r.rating, r.comment) for r in counts.low_ratings),
+        services=tuple((names(s), n) for s, n in counts.services),
+        resolved_by=dict(counts.resolved_by),
+    )
+
+
+def _listed(numbers: Numbers) -> Listed:
+    return Listed(numbers.total, numbers.numbers)
+
+
+def _queue_figures(counts: OpenCounts) -> QueueFigures:
+    grouped = counts.by_priority_age
+    by_priority = tuple(
+        AgeCounts(p, (grouped.get((p, 0), 0), grouped.get((p, 1), 0), grouped.get((p, 2), 0)))
+        for p in PRIORITIES
+        if any(grouped.get((p, band), 0) for band in range(3))
+    )
+    return QueueFigures(
+        by_priority=by_priority,
+        unclaimed=_listed(counts.unclaimed),
+        oldest_unclaimed=counts.oldest_unclaimed,
+        follow_ups_open=counts.follow_ups_open,
+        follow_ups_overdue=counts.follow_ups_overdue,
+    )
+
+
+def _technicians(queue: OpenCounts, current: PeriodCounts) -> tuple[TechnicianLine, ...]:
+    open_by = dict(queue.open_by_assignee)
+    resolved_by = dict(current.resolved_by)
+    lines = [
+        TechnicianLine(user, open_by.get(user, 0), resolved_by.get(user, 0))
+        for user in set(open_by) | set(resolved_by)
+    ]
+    return tuple(sorted(lines, key=lambda t: (-(t.open + t.resolved), t.user_id)))
