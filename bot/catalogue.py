@@ -11,11 +11,13 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from bot import catalogue_fields as fields
-from bot.catalogue_fields import LocatedError, Table
+from bot.catalogue_fields import Problems, Table
 from bot.catalogue_lines import LineIndex, syntax_error_position
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.escalation import LadderRules
@@ -131,7 +133,10 @@ class Catalogue:
 
 
 class CatalogueError(Exception):
-    """A catalogue problem a person can fix; str() is "<file>:<line>: <reason>"."""
+    """A catalogue problem a person can fix; str() is "<file>:<line>: <reason>".
+
+    `problems` holds every problem found in the same reading (this one first), one line each.
+    """
 
     def __init__(self, path: Path, line: int | None, reason: str) -> None:
         """Keep the parts so the CLI and tests can use them separately."""
@@ -139,6 +144,7 @@ class CatalogueError(Exception):
         self.path = path
         self.line = line
         self.reason = reason
+        self.problems: tuple[CatalogueError, ...] = (self,)
 
     def __str__(self) -> str:
         """File, line (when known) and reason, the way compilers report."""
@@ -168,25 +174,38 @@ def load_catalogue(path: Path | str) -> Catalogue:
     except tomllib.TOMLDecodeError as error:
         line, reason = syntax_error_position(str(error), text)
         raise CatalogueError(path, line, f"TOML syntax error: {reason}") from None
-    try:
-        return _catalogue(path, Table(document, (), "", LineIndex(text)))
-    except LocatedError as error:
-        raise CatalogueError(path, error.line, error.reason) from None
+    found = Problems()
+    catalogue = _catalogue(path, Table(document, (), "", LineIndex(text)), found)
+    if found.found or catalogue is None:
+        errors = tuple(CatalogueError(path, e.line, e.reason) for e in found.found)
+        first = errors[0]
+        first.problems = errors
+        raise first
+    return catalogue
 
 
-def _catalogue(path: Path, root: Table) -> Catalogue:
-    root.check_keys(_TOP_KEYS)
-    organisation = root.string("organisation", fields.non_empty)
-    calendar = _calendar(root.table("calendar"))
-    day = calendar.working_day_length()  # what "1d" means in every duration below
-    defaults = _levels(root.table("service_levels"), day, base=None)
+def _catalogue(path: Path, root: Table, found: Problems) -> Catalogue | None:
+    """Each section read apart, so a mistake in one does not hide those in the next."""
+    found.read(lambda: root.check_keys(_TOP_KEYS))
+    organisation = found.read(lambda: root.string("organisation", fields.non_empty))
+    calendar = found.read(lambda: _calendar(root.table("calendar")))
+    # What "1d" means in every duration below (a standard day if the calendar is wrong).
+    day = calendar.working_day_length() if calendar else timedelta(hours=8)
+    defaults = found.read(lambda: _levels(root.table("service_levels"), day, base=None))
+    urgency = found.read(lambda: _urgency(root.table("urgency"), day))
+    matrix = found.read(lambda: _matrix(root.table("matrix")))
+    services = _services(root, defaults, day, found)
+    if organisation is None or calendar is None or urgency is None or matrix is None:
+        return None
+    if services is None:
+        return None
     return Catalogue(
         path=path,
         organisation=organisation,
         calendar=calendar,
-        urgency=_urgency(root.table("urgency"), day),
-        matrix=_matrix(root.table("matrix")),
-        services=_services(root, defaults, day),
+        urgency=urgency,
+        matrix=matrix,
+        services=services,
     )
 
 
@@ -282,37 +301,65 @@ def _level(table: Table, day: timedelta, *, base: ServiceLevel | None) -> Servic
 
 
 def _services(
-    root: Table, defaults: Mapping[Priority, ServiceLevel], day: timedelta
-) -> tuple[Service, ...]:
+    root: Table, defaults: Mapping[Priority, ServiceLevel] | None, day: timedelta, found: Problems
+) -> tuple[Service, ...] | None:
+    raw = found.read(partial(_service_list, root))
+    if raw is None:
+        return None
+    services: list[Service | None] = []
+    for item, value in enumerate(raw):
+        name = value.get("id") if isinstance(value, dict) else None
+        label = name if isinstance(name, str) else None
+        table = found.read(partial(root.item_table, "services", item, name=label))
+        service = _service(table, defaults, day, found) if table is not None else None
+        if table is not None and service is not None:
+            found.read(partial(_unique, root, table, service, services))
+        services.append(service)
+    if defaults is None or None in services:
+        return None
+    return tuple(s for s in services if s is not None)
+
+
+def _unique(root: Table, table: Table, service: Service, before: list[Service | None]) -> None:
+    first = next((n for n, s in enumerate(before) if s and s.id == service.id), None)
+    if first is not None:
+        where = root.index.line_of(("services", first, "id"))
+        table.fail("id", f'duplicate service id "{service.id}" (first used on line {where})')
+
+
+def _service_list(root: Table) -> list[Any]:
     if "services" not in root.data:
         root.fail(None, "no services: add at least one [[services]] table")
     raw = root.array("services")
     if not raw:
         root.fail("services", "the list is empty: add at least one [[services]] table")
-    services: list[Service] = []
-    for item, value in enumerate(raw):
-        name = value.get("id") if isinstance(value, dict) else None
-        table = root.item_table("services", item, name=name if isinstance(name, str) else None)
-        service = _service(table, defaults, day)
-        first = next((n for n, s in enumerate(services) if s.id == service.id), None)
-        if first is not None:
-            where = root.index.line_of(("services", first, "id"))
-            table.fail("id", f'duplicate service id "{service.id}" (first used on line {where})')
-        services.append(service)
-    return tuple(services)
+    return raw
 
 
-def _service(table: Table, defaults: Mapping[Priority, ServiceLevel], day: timedelta) -> Service:
-    table.check_keys(_SERVICE_KEYS)
-    overrides = table.optional_table("service_levels")
+def _service(
+    table: Table, defaults: Mapping[Priority, ServiceLevel] | None, day: timedelta, found: Problems
+) -> Service | None:
+    """Every field of one service read apart: five mistakes in it are five lines at once."""
+    found.read(lambda: table.check_keys(_SERVICE_KEYS))
+    values = {
+        "id": found.read(lambda: table.string("id", fields.service_id)),
+        "name": found.read(lambda: table.string("name", fields.service_name)),
+        "description": found.read(lambda: table.string("description", fields.non_empty)),
+        "owner": found.read(lambda: table.string("owner", fields.non_empty)),
+    }
+    channel = found.read(lambda: (table.optional_string("triage_channel", fields.channel_id),))
+    pauses = found.read(lambda: table.boolean("third_party_pauses_clock", default=False))
+    levels = found.read(lambda: _service_levels(table, defaults, day)) if defaults else None
+    if None in values.values() or channel is None or pauses is None or levels is None:
+        return None
     return Service(
-        id=table.string("id", fields.service_id),
-        name=table.string("name", fields.service_name),
-        description=table.string("description", fields.non_empty),
-        owner=table.string("owner", fields.non_empty),
-        triage_channel=table.optional_string("triage_channel", fields.channel_id),
-        third_party_pauses_clock=table.boolean("third_party_pauses_clock", default=False),
-        levels=defaults if overrides is None else _levels(overrides, day, base=defaults),
+        id=str(values["id"]),
+        name=str(values["name"]),
+        description=str(values["description"]),
+        owner=str(values["owner"]),
+        triage_channel=channel[0],
+        third_party_pauses_clock=pauses,
+        levels=levels,
     )
 
 
@@ -322,6 +369,13 @@ def _count(table: Table, key: str, *, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         table.fail(key, f"expected a whole number from 0 to 100, got {fields.show(value)}")
     return value
+
+
+def _service_levels(
+    table: Table, defaults: Mapping[Priority, ServiceLevel], day: timedelta
+) -> Mapping[Priority, ServiceLevel]:
+    overrides = table.optional_table("service_levels")
+    return defaults if overrides is None else _levels(overrides, day, base=defaults)
 
 
 def _written(table: Table, *keys: str) -> str | None:

@@ -37,6 +37,26 @@ class LocatedError(Exception):
         self.reason = reason
 
 
+class Problems:
+    """Every problem found while reading the catalogue, so one run reports them all.
+
+    Each independent part (a section, a service, one field of a service) is read through
+    `read`: a problem is noted and the reading goes on with the next part.
+    """
+
+    def __init__(self) -> None:
+        """Nothing found yet."""
+        self.found: list[LocatedError] = []
+
+    def read(self, part: Callable[[], T]) -> T | None:
+        """The part's value, or None (noted) when it has a problem."""
+        try:
+            return part()
+        except LocatedError as error:
+            self.found.append(error)
+            return None
+
+
 def show(value: object) -> str:
     """A parsed TOML value as a person would recognise it in the file."""
     if isinstance(value, bool):

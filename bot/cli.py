@@ -18,7 +18,7 @@ from bot.demo import add_demo_arguments, run_demo_command
 from bot.export import add_export_arguments, run_export
 from bot.logging import configure_logging
 from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_offline_settings, load_settings
 from storage.migrate import upgrade_to_head
 
 logger = logging.getLogger(__name__)
@@ -34,37 +34,79 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo_command(args)
     if args.command == "sandbox":
         return run_sandbox_command(args)
+    if args.command == "export":
+        # Reading a database needs no Slack settings: any Liaison database, offline.
+        return _export(args)
+    if args.command == "check-config":
+        return _check_config(offline=args.offline)
     try:
         settings = load_settings()
-        catalogue = load_catalogue(settings.catalogue_file)
+        load_catalogue(settings.catalogue_file)  # checked before the run, as `run` always did
     except SettingsError as exc:
-        for problem in exc.problems:
-            print(f"liaison: {problem}", file=sys.stderr)  # noqa: T201
-        return EXIT_CONFIG
+        return _problems(exc.problems)
     except CatalogueError as exc:
-        print(f"liaison: CATALOGUE_FILE: {exc}", file=sys.stderr)  # noqa: T201
-        return EXIT_CONFIG
+        return _problems([f"CATALOGUE_FILE: {p}" for p in exc.problems])
     configure_logging(
         level=settings.log_level,
         json_lines=settings.log_format == "json",
         secrets=settings.secrets(),
     )
-    if args.command == "check-config":
-        print(  # noqa: T201
-            f"configuration is valid: mode={settings.slack_mode} "
-            f"services={len(catalogue.services)} database={_safe_url(settings.database_url)}"
-        )
-        return 0 if args.offline else asyncio.run(_check_channels(settings, catalogue))
     if args.command == "migrate":
         revision = asyncio.run(upgrade_to_head(settings.database_url))
         print(f"database is at revision {revision}")  # noqa: T201
         return 0
-    if args.command == "export":
-        return asyncio.run(run_export(settings, args))
     if args.command == "db":
         return asyncio.run(run_db_command(settings, args))
     asyncio.run(_run(settings))
     return 0
+
+
+def _problems(lines: Sequence[object]) -> int:
+    for line in lines:
+        print(f"liaison: {line}", file=sys.stderr)  # noqa: T201
+    return EXIT_CONFIG
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        offline = load_offline_settings()
+    except SettingsError as exc:
+        return _problems(exc.problems)
+    configure_logging(level="WARNING", json_lines=False, secrets=offline.secrets())
+    return asyncio.run(run_export(offline, args))
+
+
+def _check_config(*, offline: bool) -> int:
+    """Every problem in the settings and in the catalogue, one line each, in one run.
+
+    Only when both are sound is Slack asked about the channels (unless `offline`).
+    """
+    problems: list[str] = []
+    settings: Settings | None = None
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        problems += exc.problems
+    try:
+        path = settings.catalogue_file if settings else load_offline_settings().catalogue_file
+        catalogue = load_catalogue(path)
+    except SettingsError:
+        catalogue = None  # already reported above
+    except CatalogueError as exc:
+        problems += [f"CATALOGUE_FILE: {p}" for p in exc.problems]
+        catalogue = None
+    if problems or settings is None or catalogue is None:
+        return _problems(problems)
+    configure_logging(
+        level=settings.log_level,
+        json_lines=settings.log_format == "json",
+        secrets=settings.secrets(),
+    )
+    print(  # noqa: T201
+        f"configuration is valid: mode={settings.slack_mode} "
+        f"services={len(catalogue.services)} database={_safe_url(settings.database_url)}"
+    )
+    return 0 if offline else asyncio.run(_check_channels(settings, catalogue))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,11 +14,16 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, SystemClock
+from bot.domain.digest import Figure, Period, headline
 from bot.domain.model import format_number
-from bot.settings import Settings
+from bot.domain.poll import poll_state
+from bot.export_names import NameBook, NoNames, SlackNames
+from bot.services import figures
+from bot.settings import OfflineSettings, database_url_shape
 from storage.engine import Database
 from storage.export import ExportRow, stream_export
 
@@ -29,7 +34,9 @@ COLUMNS = (
     "number",
     "service",
     "partner",
+    "partner_name",
     "assignee",
+    "assignee_name",
     "priority",
     "impact",
     "status",
@@ -55,7 +62,7 @@ COLUMNS = (
     "comment",
 )
 _RELATIVE = re.compile(r"(\d{1,5})([dh])")
-Value = str | int | bool | None
+Value = str | int | float | bool | None
 
 
 def add_export_arguments(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -66,6 +73,15 @@ def add_export_arguments(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--format", default="csv", help="csv or jsonl (default: csv)")
     parser.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    parser.add_argument(
+        "--database",
+        help="database URL to read (default: DATABASE_URL, else ./data/liaison.db)",
+    )
+    parser.add_argument(
+        "--figures",
+        action="store_true",
+        help="write the period's figures (as digests and stats count them) instead of requests",
+    )
 
 
 def parse_since(text: str, *, now: dt.datetime) -> dt.datetime:
@@ -90,21 +106,35 @@ def parse_since(text: str, *, now: dt.datetime) -> dt.datetime:
 
 
 async def run_export(
-    settings: Settings, args: argparse.Namespace, *, clock: Clock | None = None
+    settings: OfflineSettings, args: argparse.Namespace, *, clock: Clock | None = None
 ) -> int:
-    """Write the export where `args` says; returns the exit status."""
+    """Write the export where `args` says; returns the exit status.
+
+    Needs only a database: `--database` or DATABASE_URL. A bot token, when set, adds names.
+    """
+    now = (clock or SystemClock()).now()
     try:
-        since = parse_since(args.since, now=(clock or SystemClock()).now())
+        since = parse_since(args.since, now=now)
     except ValueError as exc:
         return _usage_error(f"--since: {exc}")
     if args.format not in FORMATS:
         return _usage_error(f"--format: expected csv or jsonl, got {args.format!r}")
-    database = Database(settings.database_url)
+    url = getattr(args, "database", None) or settings.database_url
+    try:
+        database_url_shape(url)
+    except ValueError as exc:
+        return _usage_error(f"--database: {exc}")
+    database = Database(url)
     try:
         with _output(args.output) as out:
             async with database.reading() as session:
-                rows = stream_export(session, since=since)
-                count = await write_export(rows, out=out, fmt=args.format)
+                if getattr(args, "figures", False):
+                    measured = await figures.measure(session, period=Period(since, now), names=str)
+                    count = write_figures(headline(measured), Period(since, now), out, args.format)
+                else:
+                    rows = stream_export(session, since=since)
+                    names = _names(settings)
+                    count = await write_export(rows, out=out, fmt=args.format, names=names)
     except OSError as exc:
         return _usage_error(f"--output: {exc.strerror or exc}")
     except SQLAlchemyError as exc:
@@ -113,33 +143,64 @@ async def run_export(
         return 1
     finally:
         await database.dispose()
-    logger.info("exported requests=%s format=%s since=%s", count, args.format, since.isoformat())
+    logger.info("exported rows=%s format=%s since=%s", count, args.format, since.isoformat())
     return 0
 
 
-async def write_export(rows: AsyncIterator[ExportRow], *, out: TextIO, fmt: str) -> int:
-    """Write each row as it arrives (CSV with a header, or one JSON object a line)."""
-    count = 0
+def _names(settings: OfflineSettings) -> NameBook:
+    token = settings.slack_bot_token.get_secret_value()
+    if not token:
+        return NoNames()
+    return SlackNames(AsyncWebClient(token=token, base_url=settings.slack_api_url))
+
+
+def write_figures(values: dict[str, Figure], period: Period, out: TextIO, fmt: str) -> int:
+    """One row: the period and its figures by name (the digest's own counts)."""
+    record: dict[str, Value] = {"since": _iso(period.start), "until": _iso(period.end)}
+    record.update({k: round(v, 2) if isinstance(v, float) else v for k, v in values.items()})
     if fmt == "csv":
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(COLUMNS)
-        async for row in rows:
-            writer.writerow([_csv_cell(v) for v in export_record(row).values()])
-            count += 1
+        writer.writerow(record.keys())
+        writer.writerow([_csv_cell(v) for v in record.values()])
     else:
-        async for row in rows:
-            out.write(json.dumps(export_record(row), ensure_ascii=False) + "\n")
-            count += 1
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1
+
+
+async def write_export(
+    rows: AsyncIterator[ExportRow], *, out: TextIO, fmt: str, names: NameBook | None = None
+) -> int:
+    """Write each row as it arrives (CSV with a header, or one JSON object a line)."""
+    book = names or NoNames()
+    count = 0
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+    if fmt == "csv":
+        writer.writerow(COLUMNS)
+    async for row in rows:
+        record = export_record(
+            row,
+            partner_name=await book.name(row.partner_id),
+            assignee_name=await book.name(row.assignee_id),
+        )
+        if fmt == "csv":
+            writer.writerow([_csv_cell(v) for v in record.values()])
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
     return count
 
 
-def export_record(row: ExportRow) -> dict[str, Value]:
+def export_record(
+    row: ExportRow, *, partner_name: str | None = None, assignee_name: str | None = None
+) -> dict[str, Value]:
     """One request as the documented columns, in order, with JSON-ready values."""
     return {
         "number": format_number(row.number),
         "service": row.service_id,
         "partner": row.partner_id,
+        "partner_name": partner_name,
         "assignee": row.assignee_id,
+        "assignee_name": assignee_name,
         "priority": row.priority,
         "impact": row.impact,
         "status": row.status,
@@ -157,7 +218,7 @@ def export_record(row: ExportRow) -> dict[str, Value]:
         "promises_kept": row.promises_kept,
         "promises_lapsed": row.promises_lapsed,
         "reopened": row.reopened,
-        "poll_status": row.poll_status,
+        "poll_status": poll_state(row.poll_status, answered=row.poll_answered_at is not None),
         "poll_skip_reason": row.poll_skip_reason,
         "rating": row.rating,
         "kept_informed": row.kept_informed,
@@ -177,7 +238,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _csv_cell(value: Value) -> str | int:
+def _csv_cell(value: Value) -> str | int | float:
     if value is None:
         return ""
     if isinstance(value, bool):

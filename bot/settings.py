@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liaison.db"
@@ -20,6 +20,13 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 DIGEST_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PLACEHOLDER = re.compile(r"(changeme|change-me|your[-_]|xxxx|placeholder|\.\.\.)", re.IGNORECASE)
+
+
+def database_url_shape(value: str) -> str:
+    """A database URL Liaison can use, or ValueError saying which kinds it can."""
+    if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ValueError("expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://…")
+    return value
 
 
 class SlackMode(StrEnum):
@@ -50,10 +57,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
-    slack_bot_token: SecretStr
-    slack_signing_secret: SecretStr = SecretStr("")
-    slack_app_token: SecretStr = SecretStr("")
+    # The mode comes first: the token and secret checks below read it, so that a missing
+    # secret is reported in the same run as every other problem.
     slack_mode: SlackMode = SlackMode.SOCKET
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    slack_app_token: SecretStr = Field(default=SecretStr(""), validate_default=True)
     slack_api_url: str = SLACK_API_URL
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=0, le=65535)
@@ -95,15 +104,19 @@ class Settings(BaseSettings):
 
     @field_validator("slack_app_token")
     @classmethod
-    def _app_token_shape(cls, value: SecretStr) -> SecretStr:
+    def _app_token_shape(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
         token = value.get_secret_value()
+        if not token and info.data.get("slack_mode") is SlackMode.SOCKET:
+            raise ValueError("required when SLACK_MODE=socket (an xapp- token)")
         if token and (not token.startswith("xapp-") or _PLACEHOLDER.search(token)):
             raise ValueError("expected an app-level token starting with xapp- (Basic Information)")
         return value
 
     @field_validator("slack_signing_secret")
     @classmethod
-    def _secret_shape(cls, value: SecretStr) -> SecretStr:
+    def _secret_shape(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        if not value.get_secret_value() and info.data.get("slack_mode") is SlackMode.HTTP:
+            raise ValueError("required when SLACK_MODE=http")
         if _PLACEHOLDER.search(value.get_secret_value()):
             raise ValueError("looks like the example placeholder; use the app's signing secret")
         return value
@@ -154,9 +167,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_shape(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://…")
-        return value
+        return database_url_shape(value)
 
     @field_validator("log_level")
     @classmethod
@@ -192,18 +203,42 @@ class Settings(BaseSettings):
             raise ValueError("expected mon, tue, wed, thu, fri, sat or sun, or empty for none")
         return value
 
-    @model_validator(mode="after")
-    def _mode_needs_its_secret(self) -> Settings:
-        if self.slack_mode is SlackMode.SOCKET and not self.slack_app_token.get_secret_value():
-            raise ValueError("SLACK_APP_TOKEN: required when SLACK_MODE=socket (an xapp- token)")
-        if self.slack_mode is SlackMode.HTTP and not self.slack_signing_secret.get_secret_value():
-            raise ValueError("SLACK_SIGNING_SECRET: required when SLACK_MODE=http")
-        return self
-
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
         values = (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret)
         return [v.get_secret_value() for v in values if v.get_secret_value()]
+
+
+class OfflineSettings(BaseSettings):
+    """What the commands that only read a database need (`liaison export`): no Slack required.
+
+    A bot token, when set, is used only to put people's names beside their IDs.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: SecretStr = SecretStr("")
+    slack_api_url: str = SLACK_API_URL
+    catalogue_file: Path = Path("catalogue.toml")
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        token = self.slack_bot_token.get_secret_value()
+        return [token] if token else []
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_shape(cls, value: str) -> str:
+        return database_url_shape(value)
+
+
+def load_offline_settings(**overrides: Any) -> OfflineSettings:
+    """Build OfflineSettings, one line per bad setting (as load_settings does)."""
+    try:
+        return OfflineSettings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
 
 
 def load_settings(**overrides: Any) -> Settings:

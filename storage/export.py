@@ -39,6 +39,7 @@ class ExportRow:
     promises_lapsed: int
     reopened: int
     poll_status: str | None
+    poll_answered_at: dt.datetime | None
     poll_skip_reason: str | None
     rating: int | None
     kept_informed: str | None
@@ -96,6 +97,7 @@ def export_query(*, since: dt.datetime) -> Select[*tuple[Any, ...]]:
             func.coalesce(counts.c.promises_lapsed, 0),
             func.coalesce(counts.c.reopened, 0),
             Poll.status,
+            Poll.answered_at,
             Poll.skip_reason,
             Poll.rating,
             Poll.informed,

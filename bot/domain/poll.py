@@ -22,6 +22,19 @@ class KeptInformed(StrEnum):
         return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
 
 
+def poll_state(status: str | None, *, answered: bool) -> str | None:
+    """What became of a poll, for reports: answered, open, expired or skipped.
+
+    A poll stays "open" in storage until its expiry timer closes it, answered or not; a
+    report must not call an answered poll open, nor an unanswered closed one merely closed.
+    """
+    if status is None or status == "skipped":
+        return status
+    if answered:
+        return "answered"
+    return "open" if status == "open" else "expired"
+
+
 @dataclass(frozen=True)
 class RequestFacts:
     """What happened, put in front of the partner before they rate it."""

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
 from bot.export import COLUMNS, parse_since, run_export, write_export
-from bot.settings import Settings, load_settings
+from bot.settings import OfflineSettings, load_offline_settings
 from storage import history, polls
 from storage.engine import Database
 from storage.export import stream_export
@@ -61,6 +61,7 @@ async def seed(database: Database, now: dt.datetime) -> None:
             first.id,
             opened + DAY,
             status="closed",
+            answered_at=opened + DAY,
             rating=4,
             informed="partly",
             trust=5,
@@ -90,14 +91,8 @@ async def export_text(database: Database, since: dt.datetime, fmt: str) -> str:
     return out.getvalue()
 
 
-def settings_for(url: str) -> Settings:
-    return load_settings(
-        _env_file=None,
-        slack_bot_token="xoxb-1-2-abc",
-        slack_app_token="xapp-1-A1-abc",
-        triage_channel="C0TRIAGE",
-        database_url=url,
-    )
+def settings_for(url: str) -> OfflineSettings:
+    return load_offline_settings(_env_file=None, database_url=url)
 
 
 async def test_csv_has_the_documented_columns_and_one_row_per_request_in_the_window(
@@ -114,7 +109,9 @@ async def test_csv_has_the_documented_columns_and_one_row_per_request_in_the_win
         "number": "REQ-1",
         "service": "network",
         "partner": "U0PARTNER",
+        "partner_name": "",
         "assignee": "U0SAM",
+        "assignee_name": "",
         "priority": "P1",
         "impact": "stopped",
         "status": "closed",
@@ -132,7 +129,7 @@ async def test_csv_has_the_documented_columns_and_one_row_per_request_in_the_win
         "promises_kept": "2",
         "promises_lapsed": "1",
         "reopened": "1",
-        "poll_status": "closed",
+        "poll_status": "answered",
         "poll_skip_reason": "",
         "rating": "4",
         "kept_informed": "partly",
@@ -214,7 +211,7 @@ async def test_since_limits_the_export_to_requests_opened_in_the_window(
 ) -> None:
     await seed(database, clock.now())
     target = tmp_path / "export.jsonl"
-    args = argparse.Namespace(since=since, format="jsonl", output=target)
+    args = argparse.Namespace(since=since, format="jsonl", output=target, database=None)
     assert await run_export(settings_for(database_url), args, clock=clock) == 0
     exported = [json.loads(line)["number"] for line in target.read_text().splitlines()]
     assert exported == numbers
