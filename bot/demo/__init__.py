@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import shlex
 import sys
 from pathlib import Path
 
@@ -67,7 +68,12 @@ def run_demo_command(args: argparse.Namespace) -> int:
     sys.stdout.write(text)
     if html is not None:
         sys.stdout.write(f"\nThe transcript is also at {html}\n")
-    sys.stdout.write(
-        f"\nThe demo's database is {database}; look inside it with `liaison export`.\n"
-    )
+    sys.stdout.write(f"\nThe demo's database is {database}. Look inside it with:\n")
+    sys.stdout.write(f"  {export_command(database)}\n")
     return 0
+
+
+def export_command(database: Path, *, start: dt.datetime = DEMO_START) -> str:
+    """The exact `liaison export` line for the demo's own database (no settings needed)."""
+    url = shlex.quote(f"sqlite+aiosqlite:///{database}")
+    return f"liaison export --database {url} --since {start.date().isoformat()}"
