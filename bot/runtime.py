@@ -283,18 +283,12 @@ def digest_schedule(settings: Settings, catalogue: Catalogue) -> DigestSchedule 
 
 
 def poll_policy(settings: Settings, catalogue: Catalogue) -> PollPolicy:
-    """The poll settings in one place; the A-11 trust statement names the organisation."""
-    organisation = settings.organisation_name or catalogue.organisation
-    statement = (
-        f"This interaction increased my trust in {organisation}."
-        if settings.trust_statement
-        else ""
-    )
+    """The poll settings in one place (the A-11 items name each request's service)."""
     return PollPolicy(
         expiry=dt.timedelta(days=settings.poll_expiry_days),
         cooldown=dt.timedelta(days=settings.poll_cooldown_days),
         sample_rate=settings.poll_sample_rate,
-        trust_statement=statement,
+        a11=settings.trust_statement,
         kudos=settings.kudos,
         follow_up_days=settings.follow_up_days,
         supervisor_channel=settings.supervisor_channel,

@@ -83,7 +83,6 @@ class Settings(BaseSettings):
     poll_cooldown_days: int = Field(default=7, ge=0, le=365)
     poll_sample_rate: float = Field(default=1.0, ge=0, le=1)
     trust_statement: bool = False
-    organisation_name: str = ""
     kudos: bool = True
     follow_up_days: int = Field(default=3, ge=1, le=30)
     digest_time: dt.time | None = dt.time(7, 45)

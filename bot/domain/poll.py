@@ -8,6 +8,17 @@ from enum import StrEnum
 
 from bot.domain.summary import RequestSummary
 
+# OMB Circular A-11 section 280 asks that its items be used without modification, on a
+# five-point agreement scale, with the service's name where it says [Program/Service name].
+A11_SATISFACTION = "I am satisfied with the service I received from {service}."
+A11_TRUST = "This interaction increased my confidence in {service}."
+
+
+def a11_items(service_name: str) -> tuple[str, str]:
+    """OMB's satisfaction and trust items for this service, word for word."""
+    name = service_name.strip() or "this service"
+    return A11_SATISFACTION.format(service=name), A11_TRUST.format(service=name)
+
 
 class KeptInformed(StrEnum):
     """The answer to "Were you kept informed?"."""
@@ -61,7 +72,8 @@ class PollView:
     comment: str
     expires_at: dt.datetime
     closed: bool
-    trust_statement: str  # empty when the A-11 statement is switched off
+    trust_statement: str  # empty when the A-11 items are switched off
+    satisfaction_statement: str = ""  # A-11's satisfaction item, asked instead of the rating
 
 
 @dataclass(frozen=True)

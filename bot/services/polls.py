@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.domain.errors import InvalidTransition, NotFound, NotPermitted
-from bot.domain.poll import KeptInformed, PollView, RequestFacts
+from bot.domain.poll import KeptInformed, PollView, RequestFacts, a11_items
 from bot.domain.summary import RequestSummary
 from bot.scheduler import Scheduler
 from bot.services import notices
@@ -46,7 +46,7 @@ class PollPolicy:
     expiry: dt.timedelta = dt.timedelta(days=7)
     cooldown: dt.timedelta = dt.timedelta(days=7)
     sample_rate: float = 1.0
-    trust_statement: str = ""
+    a11: bool = False  # ask OMB A-11's satisfaction and trust items, word for word
     kudos: bool = True
     follow_up_days: int = 3
     supervisor_channel: str = ""
@@ -262,16 +262,21 @@ class PollDesk:
         """A poll with the facts of its request, as the partner and the team see it."""
         row = await requests.get_request_by_id(session, request_id=poll.request_id)
         assert row is not None
+        facts = await self._facts(session, row)
+        satisfaction, trust = (
+            a11_items(facts.request.service_name) if self._policy.a11 else ("", "")
+        )
         return PollView(
             id=poll.id,
-            facts=await self._facts(session, row),
+            facts=facts,
             rating=poll.rating,
             informed=KeptInformed(poll.informed) if poll.informed else None,
             trust=poll.trust,
             comment=poll.comment or "",
             expires_at=poll.expires_at,
             closed=poll.status != "open",
-            trust_statement=self._policy.trust_statement,
+            trust_statement=trust,
+            satisfaction_statement=satisfaction,
         )
 
     async def _facts(self, session: AsyncSession, row: Request) -> RequestFacts:

@@ -69,18 +69,7 @@ def poll_message(poll: PollView) -> Rendered:
         blocks += _comment(poll, "*Your comment:*")
         blocks.append(_context(f"This poll closed on {long_date(poll.expires_at)}."))
         return blocks, f"{request.ref}: the poll is closed."
-    blocks.append(SectionBlock(text=md("*How well was it resolved?*")))
-    rated = str(poll.rating) if poll.rating is not None else None
-    blocks += _choices(poll, A.RATE, [(str(n), f"{n} · {w}") for n, w in RATINGS.items()], rated)
-    blocks.append(SectionBlock(text=md("*Were you kept informed?*")))
-    informed = [(k.value, k.label) for k in KeptInformed]
-    blocks += _choices(poll, A.INFORMED, informed, poll.informed.value if poll.informed else None)
-    if poll.trust_statement:
-        statement = escape(truncate(poll.trust_statement, STATEMENT_MAX))
-        blocks.append(SectionBlock(text=md(f"*How much do you agree?*\n“{statement}”")))
-        agreement = [(str(n), f"{n} · {w}") for n, w in AGREEMENT.items()]
-        trust = str(poll.trust) if poll.trust is not None else None
-        blocks += _choices(poll, A.TRUST, agreement, trust)
+    blocks += _questions(poll)
     blocks += _comment(poll, "*Your comment:*") or [SectionBlock(text=md("*Anything to add?*"))]
     label = "Change comment" if poll.comment else "Add a comment"
     blocks += [
@@ -93,7 +82,38 @@ def poll_message(poll: PollView) -> Rendered:
         ),
         ActionsBlock(elements=[button("Don't send me these", A.OPT_OUT, str(poll.id))]),
     ]
-    return blocks, f"{request.ref} is closed. How well was it resolved?"
+    question = poll.satisfaction_statement or "How well was it resolved?"
+    return blocks, f"{request.ref} is closed. {question}"
+
+
+def _questions(poll: PollView) -> list[Block]:
+    """At most three: the rating (or A-11's satisfaction item), kept informed, A-11's trust item.
+
+    The A-11 items are OMB's words, unmodified, on OMB's five-point agreement scale.
+    """
+    agreement = [(str(n), f"{n} · {w}") for n, w in AGREEMENT.items()]
+    rated = str(poll.rating) if poll.rating is not None else None
+    blocks: list[Block]
+    if poll.satisfaction_statement:
+        blocks = [_statement(poll.satisfaction_statement)]
+        blocks += _choices(poll, A.RATE, agreement, rated)
+    else:
+        blocks = [SectionBlock(text=md("*How well was it resolved?*"))]
+        ratings = [(str(n), f"{n} · {w}") for n, w in RATINGS.items()]
+        blocks += _choices(poll, A.RATE, ratings, rated)
+    blocks.append(SectionBlock(text=md("*Were you kept informed?*")))
+    informed = [(k.value, k.label) for k in KeptInformed]
+    blocks += _choices(poll, A.INFORMED, informed, poll.informed.value if poll.informed else None)
+    if poll.trust_statement:
+        blocks.append(_statement(poll.trust_statement))
+        trust = str(poll.trust) if poll.trust is not None else None
+        blocks += _choices(poll, A.TRUST, agreement, trust)
+    return blocks
+
+
+def _statement(text: str) -> SectionBlock:
+    statement = escape(truncate(text, STATEMENT_MAX))
+    return SectionBlock(text=md(f"*How much do you agree?*\n“{statement}”"))
 
 
 def poll_thanks(poll: PollView) -> str:
@@ -263,7 +283,11 @@ def _when(moment: dt.datetime | None, met: bool | None) -> str:
 
 def _answers(poll: PollView) -> list[str]:
     lines = []
-    if poll.rating is not None:
+    if poll.rating is not None and poll.satisfaction_statement:
+        statement = escape(truncate(poll.satisfaction_statement, STATEMENT_MAX))
+        word = AGREEMENT.get(poll.rating, "")
+        lines.append(f"“{statement}”: *{poll.rating} of 5* ({word})")
+    elif poll.rating is not None:
         word = RATINGS.get(poll.rating, "")
         lines.append(f"How well it was resolved: *{poll.rating} of 5* ({word})")
     if poll.informed is not None:

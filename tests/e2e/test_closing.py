@@ -238,11 +238,24 @@ async def trusting(sqlite_url: str, clock: ManualClock) -> AsyncIterator[LocalLi
     await local.stop()
 
 
-async def test_the_a11_trust_statement_is_asked_when_switched_on(trusting: LocalLiaison) -> None:
+async def test_the_a11_items_are_asked_in_ombs_words_when_switched_on(
+    trusting: LocalLiaison,
+) -> None:
     await resolved_request(trusting)
     await click(trusting, PAT, in_thread(trusting, "req_confirm_fixed"), "req_confirm_fixed")
     poll = in_thread(trusting, "poll_trust")
-    assert "increased my trust in 42nd Communications Squadron" in poll.rendered
+    service = "Network (NIPR/SIPR connectivity)"
+    assert f"I am satisfied with the service I received from {service}." in poll.rendered
+    assert f"This interaction increased my confidence in {service}." in poll.rendered
+    assert "How well was it resolved" not in poll.rendered
+    questions = {
+        a.split(":")[0]
+        for a in poll.action_ids()
+        if a.startswith(("poll_rate", "poll_inf", "poll_trust"))
+    }
+    assert questions == {"poll_rate", "poll_informed", "poll_trust"}, "three questions at most"
+    assert len([a for a in poll.action_ids() if a.startswith("poll_rate")]) == 5
+    assert "Strongly agree" in poll.rendered
     await resolved_request(trusting, summary="Another, same week")
     messages = trusting.slack.dm_messages(PAT)
     resolution = [

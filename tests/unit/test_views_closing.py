@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.model import Impact, Priority, RequestStatus, Urgency
-from bot.domain.poll import FollowUpView, KeptInformed, PollView, RequestFacts
+from bot.domain.poll import FollowUpView, KeptInformed, PollView, RequestFacts, a11_items
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.closing import (
     auto_closed_message,
@@ -422,3 +422,23 @@ def test_follow_up_to_partner_is_plainly_from_the_supervisor() -> None:
     whole = rendered(blocks, text)
     assert "<@U0SUP> (supervisor) writes about *REQ-42*:" in whole
     assert "> Sorry &amp; thanks" in whole and text.startswith("<@U0SUP> (supervisor)")
+
+
+def test_the_a11_items_are_ombs_words_on_the_agreement_scale_and_three_questions_at_most() -> None:
+    satisfaction, trust = a11_items("Email & <calendaring>")
+    assert satisfaction == "I am satisfied with the service I received from Email & <calendaring>."
+    assert trust == "This interaction increased my confidence in Email & <calendaring>."
+    a11 = dataclasses.replace(FRESH, satisfaction_statement=satisfaction, trust_statement=trust)
+    blocks, text = check_message(poll_message(a11))
+    shown = rendered(blocks, text)
+    assert "received from Email &amp; &lt;calendaring&gt;." in shown
+    assert "How well was it resolved" not in shown
+    rate = [b["text"]["text"] for b in by_action(blocks, A.RATE)]
+    assert rate[0] == "1 · Strongly disagree" and rate[4] == "5 · Strongly agree"
+    questions = {b["action_id"].split(":")[0] for b in buttons(blocks)} - {A.COMMENT, A.OPT_OUT}
+    assert questions == {A.RATE, A.INFORMED, A.TRUST}
+    answered = dataclasses.replace(a11, rating=4, closed=True)
+    blocks, text = check_message(poll_message(answered))
+    assert "received from Email &amp; &lt;calendaring&gt;.”: *4 of 5* (Agree)" in rendered(
+        blocks, text
+    )
