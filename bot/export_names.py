@@ -42,7 +42,7 @@ class SlackNames:
         self._known: dict[str, str | None] = {}
 
     async def name(self, user_id: str | None) -> str | None:
-        """The profile's display name, else the real name; None if Slack does not say."""
+        """The person's full name (a report is read by people who may not know nicknames)."""
         if not user_id:
             return None
         if user_id not in self._known:
@@ -61,7 +61,8 @@ class SlackNames:
             return None
         user = response.get("user") or {}
         profile = user.get("profile") or {}
-        for name in (profile.get("display_name"), profile.get("real_name"), user.get("real_name")):
+        names = (profile.get("real_name"), user.get("real_name"), profile.get("display_name"))
+        for name in names:
             if isinstance(name, str) and name.strip():
                 return name.strip()
         return None

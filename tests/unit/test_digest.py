@@ -165,3 +165,15 @@ def test_digest_settings_are_read_and_checked() -> None:
         _settings(weekly_digest_day="someday")
     with pytest.raises(SettingsError, match="DIGEST_TIMEZONE"):
         _settings(digest_timezone="Mars/Olympus")
+
+
+def test_age_bands_are_words_that_survive_mrkdwn() -> None:
+    blocks, _ = digest_message(busy_digest(3))
+    rendered = "\n".join(str(b.to_dict()) for b in blocks)
+    assert "P2: 9 (3 under 1 day, 3 1–7 days, 3 over 7 days)" in rendered
+    assert "&lt;" not in rendered.split("Open now")[1].split("Unclaimed")[0]
+
+
+def test_a_period_counts_its_end_and_not_its_start() -> None:
+    daily = Period(NOW - dt.timedelta(days=1), NOW)
+    assert daily.before().end == daily.start, "back to back, sharing no counted moment"

@@ -12,7 +12,14 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.model import Impact, Priority, RequestStatus, Urgency
-from bot.domain.poll import FollowUpView, KeptInformed, PollView, RequestFacts, a11_items
+from bot.domain.poll import (
+    FollowUpView,
+    KeptInformed,
+    PollView,
+    RequestFacts,
+    a11_items,
+    poll_state,
+)
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.closing import (
     auto_closed_message,
@@ -442,3 +449,20 @@ def test_the_a11_items_are_ombs_words_on_the_agreement_scale_and_three_questions
     assert "received from Email &amp; &lt;calendaring&gt;.”: *4 of 5* (Agree)" in rendered(
         blocks, text
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "answered", "state"),
+    [
+        ("open", False, "open"),
+        ("open", True, "answered"),
+        ("closed", True, "answered"),
+        ("closed", False, "expired"),
+        ("skipped", False, "skipped"),
+        (None, False, None),
+    ],
+)
+def test_a_report_says_what_became_of_a_poll(
+    status: str | None, answered: bool, state: str | None
+) -> None:
+    assert poll_state(status, answered=answered) == state
