@@ -19,6 +19,7 @@ def test_manifest_declares_the_command_interactivity_and_socket_mode() -> None:
     assert {"commands", "chat:write", "chat:write.public", "im:write"} <= scopes
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert {"im:history", "channels:read", "groups:read"} <= scopes  # DMs, membership
+    assert "users:read" in scopes  # names beside IDs in the export
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert events == {
         "app_home_opened",
