@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -151,7 +152,10 @@ def _names(settings: OfflineSettings) -> NameBook:
     token = settings.slack_bot_token.get_secret_value()
     if not token:
         return NoNames()
-    return SlackNames(AsyncWebClient(token=token, base_url=settings.slack_api_url))
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    # users.info is rate limited; a large export waits out a 429 rather than losing names.
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    return SlackNames(client)
 
 
 def write_figures(values: dict[str, Figure], period: Period, out: TextIO, fmt: str) -> int:
