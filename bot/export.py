@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,8 +22,8 @@ from bot.clock import Clock, SystemClock
 from bot.domain.digest import Figure, Period, headline
 from bot.domain.model import format_number
 from bot.domain.poll import poll_state
-from bot.export_names import NameBook, NoNames, SlackNames
 from bot.services import figures
+from bot.services.names import NameDirectory
 from bot.settings import OfflineSettings, database_url_shape
 from storage.engine import Database
 from storage.export import ExportRow, stream_export
@@ -134,7 +134,7 @@ async def run_export(
                     count = write_figures(headline(measured), Period(since, now), out, args.format)
                 else:
                     rows = stream_export(session, since=since)
-                    names = _names(settings)
+                    names = _names(settings, clock or SystemClock())
                     count = await write_export(rows, out=out, fmt=args.format, names=names)
     except OSError as exc:
         return _usage_error(f"--output: {exc.strerror or exc}")
@@ -148,14 +148,31 @@ async def run_export(
     return 0
 
 
-def _names(settings: OfflineSettings) -> NameBook:
+class NameBook(Protocol):
+    """Who a user ID is, for a report a person reads (NameDirectory asks Slack)."""
+
+    async def name(self, user_id: str) -> str | None:
+        """The person's name, or None when unknown."""
+        ...
+
+
+class NoNames:
+    """The offline export: Liaison stores user IDs only, so without Slack there are no names."""
+
+    async def name(self, user_id: str) -> str | None:
+        """Always unknown."""
+        return None
+
+
+def _names(settings: OfflineSettings, clock: Clock) -> NameBook:
+    """Names from users.info (cached per person) when a bot token is set, else none."""
     token = settings.slack_bot_token.get_secret_value()
     if not token:
         return NoNames()
     client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
     # users.info is rate limited; a large export waits out a 429 rather than losing names.
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
-    return SlackNames(client)
+    return NameDirectory(client=client, clock=clock)
 
 
 def write_figures(values: dict[str, Figure], period: Period, out: TextIO, fmt: str) -> int:
@@ -184,7 +201,7 @@ async def write_export(
         record = export_record(
             row,
             partner_name=await book.name(row.partner_id),
-            assignee_name=await book.name(row.assignee_id),
+            assignee_name=await book.name(row.assignee_id) if row.assignee_id else None,
         )
         if fmt == "csv":
             writer.writerow([_csv_cell(v) for v in record.values()])
