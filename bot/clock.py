@@ -78,3 +78,8 @@ class ManualClock:
 def monotonic() -> float:
     """Real elapsed-time source for latency measurements, never for business time."""
     return time.monotonic()
+
+
+def signing_time() -> float:
+    """Real epoch seconds, for Slack's request signatures, which are stamped in real time."""
+    return time.time()

@@ -5,32 +5,54 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.app import build_app
+from bot.clock import signing_time
+from bot.guard import Admitted, admit
+from bot.guard.door import MAX_BODY_BYTES
 from bot.metrics import CONTENT_TYPE
 from bot.runtime import Runtime
 from bot.settings import SlackMode
 
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+# Said in the slash command's own answer when a listener fails; Slack shows it to that person.
+COMMAND_FAILED = "Sorry, something went wrong on our side and nothing was done. Please try again."
 
 
 def build_web_app(runtime: Runtime, app: AsyncApp, *, with_events: bool) -> web.Application:
     """The aiohttp application: Slack's request URL (HTTP mode), /healthz and /metrics."""
 
+    secret = runtime.settings.slack_signing_secret.get_secret_value()
+
     async def events(request: web.Request) -> web.Response:
         started = time.perf_counter()  # elapsed time, not the (possibly simulated) Clock
         try:
-            bolt_request = await to_bolt_request(request)
-            bolt_response = await app.async_dispatch(bolt_request)
-            return await to_aiohttp_response(bolt_response)
+            return await answer(request)
         finally:
             runtime.metrics.observe_listener(time.perf_counter() - started)
+
+    async def answer(request: web.Request) -> web.Response:
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return refuse(413, "body too large")
+        verdict = admit(
+            body=body, headers=request.headers, signing_secret=secret, now=signing_time()
+        )
+        if not isinstance(verdict, Admitted):
+            return refuse(verdict.status, verdict.reason)
+        if verdict.ssl_check:
+            return web.Response(status=200)
+        return await dispatch(app, request, verdict)
 
     async def healthz(_request: web.Request) -> web.Response:
         if await runtime.database.ping():
@@ -41,12 +63,44 @@ def build_web_app(runtime: Runtime, app: AsyncApp, *, with_events: bool) -> web.
         body = await runtime.metrics.render(scheduler_lag=runtime.scheduler.lag_seconds)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
-    web_app = web.Application()
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     if with_events:
         web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics)
     return web_app
+
+
+def refuse(status: int, reason: str) -> web.Response:
+    """One log line per refusal: the status and why, never the body or the headers."""
+    logger.warning("refused a request to %s status=%s reason=%s", EVENTS_PATH, status, reason)
+    return web.json_response({"error": reason}, status=status)
+
+
+async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> web.Response:
+    """Hand Bolt the parsed body as JSON; a failure inside is logged, never answered 5xx.
+
+    A 5xx makes Slack retry the same payload (a flood of them is a denial of service), and a
+    person sees nothing useful either way, so a failed command is told so in its own answer.
+    """
+    headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in request.headers.items()}
+    headers["content-type"] = "application/json"
+    headers.pop("content-length", None)
+    bolt_request = AsyncBoltRequest(
+        body=admitted.bolt_body, query=request.query_string, headers=headers
+    )
+    kind = str(admitted.body.get("command") or admitted.body.get("type") or "unknown")
+    try:
+        bolt_response = await app.async_dispatch(bolt_request)
+    except Exception:
+        logger.exception("dispatch failed kind=%s", kind)
+        bolt_response = BoltResponse(status=500)
+    if bolt_response.status < 500:
+        return await to_aiohttp_response(bolt_response)
+    logger.error("answered a failed %s with 200 so Slack does not retry it", kind)
+    if "command" in admitted.body:
+        return web.json_response({"response_type": "ephemeral", "text": COMMAND_FAILED})
+    return web.Response(status=200)
 
 
 class LiaisonServer:
