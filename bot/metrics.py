@@ -56,6 +56,11 @@ class Metrics:
             ["method"],
             registry=self.registry,
         )
+        self.events_rate_limited = Counter(
+            "liaison_slack_events_rate_limited",
+            "app_rate_limited notices: Slack is dropping events it would have sent Liaison.",
+            registry=self.registry,
+        )
         self.listener_latency = Histogram(
             "liaison_listener_latency_seconds",
             "Seconds from receiving a Slack request to answering it.",

@@ -116,6 +116,7 @@ class OutboxDispatcher:
         # On SQLite one process is the only sender: rows it finds `sending` at start are its own
         # orphans, reconciled at once rather than after their lease.
         self._restart_pending = database.is_sqlite
+        self._halted: str | None = None
         self._loop = BackgroundLoop(
             name="outbox",
             clock=clock,
@@ -128,8 +129,23 @@ class OutboxDispatcher:
         """Tell the dispatcher that new messages were committed."""
         self._loop.wake()
 
+    # Slack said the bot token is gone (tokens_revoked, app_uninstalled): every message stays
+    # queued and nothing is sent until Liaison is restarted with a working token.
+    def halt(self, reason: str) -> None:
+        """Stop sending; queued and new messages are kept in the database."""
+        if self._halted is None:
+            logger.error("outbox stopped sending: %s; messages are kept", reason)
+        self._halted = reason
+
+    @property
+    def halted(self) -> str | None:
+        """Why sending stopped, or None while sending."""
+        return self._halted
+
     async def run_pass(self) -> int:
         """Send one batch of due messages; returns how many were attempted or settled."""
+        if self._halted is not None:
+            return 0
         async with self._pass_lock:
             now = self._clock.now()
             restart, self._restart_pending = self._restart_pending, False
@@ -229,6 +245,8 @@ class OutboxDispatcher:
         Computed with the claim's own conditions, so an idle dispatcher never wakes for rows it
         cannot take (replies under a failed card, rows behind a retry, a rate-limited method).
         """
+        if self._halted is not None:
+            return None  # nothing will be sent: poll idly instead of waking for due messages
         now = self._clock.now()
         async with self._db.reading() as session:
             due = await store.next_due_by_method(session)

@@ -13,6 +13,7 @@ from handlers import (
     events,
     home,
     middleware,
+    notices,
     outages,
     shortcuts,
     triage_views,
@@ -23,6 +24,7 @@ from handlers import (
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
     """Bind every listener and middleware to the app."""
     middleware.register(app, runtime)
+    notices.register(app, runtime)
     commands.register(app, runtime)
     views.register(app, runtime)
     actions.register(app, runtime)
