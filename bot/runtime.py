@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import Clock, SystemClock
 from bot.domain.digest import DigestSchedule
+from bot.home_hashes import HashingClient, HomeHashes
 from bot.inflight import InFlight
 from bot.metrics import Metrics
 from bot.outbox import DispatcherConfig, OutboxDispatcher
@@ -89,9 +90,16 @@ async def build_runtime(
         session=http,
     )
     metrics = Metrics(database=database, clock=clock)
+    hashes = HomeHashes()
+    outbox_client = HashingClient(
+        hashes=hashes,
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        session=http,
+    )
     outbox = OutboxDispatcher(
         database=database,
-        client=client,
+        client=outbox_client,
         clock=clock,
         config=dispatcher_config
         or DispatcherConfig(lease=dt.timedelta(seconds=settings.outbox_lease_seconds)),
@@ -216,6 +224,7 @@ async def build_runtime(
         outages=outages,
         command=settings.slash_command,
         committed=outbox.wake,
+        hashes=hashes,
     )
     home.register(scheduler)
     return Runtime(

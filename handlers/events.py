@@ -30,7 +30,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_home_opened(event: dict[str, Any]) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return  # the Messages tab fires this event too
-        await runtime.home.opened(str(event["user"]))
+        view = event.get("view")
+        shown = view.get("hash") if isinstance(view, dict) else None
+        await runtime.home.opened(
+            str(event["user"]), shown_hash=shown if isinstance(shown, str) else None
+        )
 
     @app.event("member_joined_channel")
     @app.event("member_left_channel")

@@ -18,6 +18,7 @@ from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, W
 from bot.domain.outage import OutageSummary, as_of
 from bot.domain.summary import RequestSummary
 from bot.domain.transitions import OPEN
+from bot.home_hashes import HomeHashes
 from bot.scheduler import Scheduler
 from bot.services import figures, outage_notices
 from bot.services.outages import OutageDesk
@@ -55,8 +56,9 @@ class HomeDesk:
         outages: OutageDesk,
         command: str,
         committed: Callable[[], None],
+        hashes: HomeHashes | None = None,
     ) -> None:
-        """Keep what the Home needs; `committed` wakes the outbox."""
+        """Keep what the Home needs; `committed` wakes the outbox; `hashes` guard publishing."""
         self._db = database
         self._catalogue = catalogue
         self._clock = clock
@@ -64,6 +66,7 @@ class HomeDesk:
         self._outages = outages
         self._command = command
         self._committed = committed
+        self._hashes = hashes or HomeHashes()
         # One render at a time per person, so the last one queued saw the latest state.
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._watched_at: dt.datetime | None = None
@@ -103,16 +106,25 @@ class HomeDesk:
     def _outage(self, row: Outage) -> OutageSummary:
         return outage_notices.summarise_outage(row, catalogue=self._catalogue)
 
-    async def opened(self, user_id: str) -> None:
-        """The person opened the Home tab: remember them and publish their Home."""
+    async def opened(self, user_id: str, *, shown_hash: str | None = None) -> None:
+        """The person opened the Home tab: remember them and publish their Home.
+
+        `shown_hash` is the hash of the Home Slack showed them, when it had one.
+        """
+        if shown_hash:
+            self._hashes.opened_with(user_id, shown_hash)
         async with self._db.transaction() as session:
             seen = await home.record_viewer(session, user_id=user_id, now=self._clock.now())
         await self.publish(user_id, seen=seen)
 
     async def refresh_stale(self, now: dt.datetime) -> int:
-        """Publish again the Homes whose requests changed; returns how many were queued."""
+        """Publish again the Homes whose requests changed; returns how many were queued.
+
+        Homes whose last publish met a newer one at Slack (hash_conflict) are rendered again too.
+        """
         async with self._db.reading() as session:
             stale = await home.stale_viewers(session, limit=REFRESH_BATCH)
+        stale += [(user_id, 0) for user_id in self._hashes.take_conflicts()]
         published = 0
         for user_id, seen in stale:
             try:
