@@ -24,8 +24,6 @@ from bot.settings import SlackMode
 
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-# Said in the slash command's own answer when a listener fails; Slack shows it to that person.
-COMMAND_FAILED = "Sorry, something went wrong on our side and nothing was done. Please try again."
 
 
 def build_web_app(runtime: Runtime, app: AsyncApp, *, with_events: bool) -> web.Application:
@@ -80,8 +78,9 @@ def refuse(status: int, reason: str) -> web.Response:
 async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> web.Response:
     """Hand Bolt the parsed body as JSON; a failure inside is logged, never answered 5xx.
 
-    A 5xx makes Slack retry the same payload (a flood of them is a denial of service), and a
-    person sees nothing useful either way, so a failed command is told so in its own answer.
+    A 5xx makes Slack retry the same payload (a flood of them is a denial of service) and
+    shows the person nothing useful; the error handler (handlers/middleware.py) logs the
+    failure and tells the person through the payload's response_url where it has one.
     """
     headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in request.headers.items()}
     headers["content-type"] = "application/json"
@@ -98,8 +97,6 @@ async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> w
     if bolt_response.status < 500:
         return await to_aiohttp_response(bolt_response)
     logger.error("answered a failed %s with 200 so Slack does not retry it", kind)
-    if "command" in admitted.body:
-        return web.json_response({"response_type": "ephemeral", "text": COMMAND_FAILED})
     return web.Response(status=200)
 
 

@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
 from bot.runtime import Runtime
 from bot.settings import SLACK_HOOK_HOSTS, SlackMode
 
 logger = logging.getLogger(__name__)
+LISTENER_FAILED = "Sorry, something went wrong on our side and nothing was done. Please try again."
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -45,10 +47,19 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 runtime.metrics.observe_listener(time.perf_counter() - started)
 
     @app.error
-    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+    async def on_error(
+        error: Exception, body: dict[str, Any], respond: AsyncRespond | None = None
+    ) -> None:
         kind = body.get("type") or body.get("command") or "unknown"
-        user = (body.get("user") or {}).get("id") or body.get("user_id")
+        person = body.get("user")
+        user = person.get("id") if isinstance(person, dict) else body.get("user_id") or person
         logger.error("listener failed kind=%s user=%s", kind, user, exc_info=error)
+        if respond is None or not respond.response_url:
+            return  # events, modals and the Home have nowhere to answer
+        try:
+            await respond(text=LISTENER_FAILED, response_type="ephemeral", replace_original=False)
+        except Exception:  # the person could not be told; the failure is logged above
+            logger.warning("could not tell user=%s that their %s failed", user, kind)
 
 
 def is_allowed_response_url(url: str, *, api_url: str) -> bool:

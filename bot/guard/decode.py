@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
 # Slack's own payloads nest about a dozen levels (rich text in a view in a payload).
 MAX_DEPTH = 64
+# A `%` not followed by two hex digits: no form encoder writes it (a literal % is %25).
+BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class Unreadable(ValueError):
@@ -31,6 +34,8 @@ def decode(body: bytes, content_type: str) -> tuple[dict[str, Any], bool]:
 
 
 def _form(text: str) -> tuple[dict[str, Any], bool]:
+    if BAD_ESCAPE.search(text):
+        raise Unreadable("bad percent-encoding")
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too

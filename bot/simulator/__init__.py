@@ -21,6 +21,7 @@ from bot.simulator.files import SimFile
 from bot.simulator.inspection import Inspection
 from bot.simulator.modals import ModalActions
 from bot.simulator.model import Edit, SimChannel, SimMessage, SimUser
+from bot.simulator.notices import SlackNotices
 from bot.simulator.results import (
     CommandResult,
     Delivery,
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 
-class SlackSimulator(UserActions, ConversationActions, ModalActions, Inspection):
+class SlackSimulator(UserActions, ConversationActions, ModalActions, SlackNotices, Inspection):
     """A fake Slack that behaves as docs/slack-platform.md describes; usable as `async with`."""
 
     def __init__(

@@ -95,7 +95,7 @@ class Deliverer:
             number, reason = number + 1, delivery.error or "unknown_error"
             if delay > 0:
                 await asyncio.sleep(delay)
-        return EventResult(str(envelope.get("event_id", "")), attempts)
+        return EventResult(str(envelope.get("event_id", "")), attempts, envelope=envelope)
 
     async def emit(self, event: JsonDict, *, required: bool = True) -> EventResult:
         """Deliver an event that happened in the workspace, if the app would receive it.

@@ -105,6 +105,17 @@ def event_callback(config: SimConfig, event: JsonDict, *, event_time: int) -> Js
     }
 
 
+def app_rate_limited(config: SimConfig, minute_rate_limited: int) -> JsonDict:
+    """Slack's notice that it is dropping the app's events; a top-level type, no inner event."""
+    return {
+        "token": config.verification_token,
+        "type": "app_rate_limited",
+        "team_id": config.team_id,
+        "minute_rate_limited": minute_rate_limited,
+        "api_app_id": config.app_id,
+    }
+
+
 def rich_text(text: str) -> list[JsonDict]:
     """Return the rich_text block Slack's client attaches to a typed message."""
     section = {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}

@@ -41,6 +41,7 @@ class EventResult:
     event_id: str
     attempts: list[Delivery]
     skipped: bool = False  # not sent: the app is not subscribed or cannot see the channel
+    envelope: Mapping[str, Any] | None = None  # what was sent, for redelivering it
 
     @property
     def delivered(self) -> bool:
