@@ -11,7 +11,7 @@ from handlers import register_all
 
 # Bolt reads SLACK_BOT_TOKEN from the environment itself and warns that the client's token
 # wins; Liaison always gives the client (it carries the base URL), so the warning says nothing.
-UNUSED_WARNING = "'token' will be unused"
+UNUSED_WARNING = "will be unused"
 
 
 class _DropTokenUnused(logging.Filter):
