@@ -83,9 +83,23 @@ def parse_command_text(raw: str) -> ParsedCommand:
     return OpenForm(text)
 
 
+def _mapping(value: object) -> dict[str, Any]:
+    """The value if it is an object, else an empty one: a wrong type reads as absent."""
+    return value if isinstance(value, dict) else {}
+
+
+def _state(view: dict[str, Any]) -> dict[str, Any]:
+    """A view's `state.values`, or nothing when any part of it has the wrong type."""
+    return _mapping(_mapping(_mapping(view).get("state")).get("values"))
+
+
 def _value(state: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    leaf = state.get(block, {}).get(action)
-    return leaf if isinstance(leaf, dict) else {}
+    return _mapping(_mapping(state.get(block)).get(action))
+
+
+def _first_action(body: dict[str, Any]) -> dict[str, Any]:
+    actions = body.get("actions")
+    return _mapping(actions[0]) if isinstance(actions, list) and actions else {}
 
 
 def _selected(leaf: dict[str, Any]) -> str | None:
@@ -97,13 +111,13 @@ def _date(leaf: dict[str, Any]) -> dt.date | None:
     raw = leaf.get("selected_date")
     try:
         return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
+    except (TypeError, ValueError):
         return None
 
 
 def parse_request_form(view: dict[str, Any], *, partner_id: str) -> RequestForm:
     """Read the new-request modal's state; missing fields become None, never an exception."""
-    state = view.get("state", {}).get("values", {})
+    state = _state(view)
     metadata = decode_metadata(view.get("private_metadata"))
     return RequestForm(
         partner_id=partner_id,
@@ -118,44 +132,45 @@ def parse_request_form(view: dict[str, Any], *, partner_id: str) -> RequestForm:
 
 def text_value(view: dict[str, Any], block: str, action: str) -> str:
     """A plain_text_input's value, empty when left blank."""
-    state = view.get("state", {}).get("values", {})
+    state = _state(view)
     return str(_value(state, block, action).get("value") or "")
 
 
 def option_value(view: dict[str, Any], block: str, action: str) -> str | None:
     """The chosen option of a select or radio group."""
-    return _selected(_value(view.get("state", {}).get("values", {}), block, action))
+    return _selected(_value(_state(view), block, action))
 
 
 def user_value(view: dict[str, Any], block: str, action: str) -> str | None:
     """The person picked in a users_select."""
-    leaf = _value(view.get("state", {}).get("values", {}), block, action)
+    leaf = _value(_state(view), block, action)
     user = leaf.get("selected_user")
     return str(user) if user else None
 
 
 def datetime_value(view: dict[str, Any], block: str, action: str) -> dt.datetime | None:
     """A datetimepicker's choice as aware UTC (Slack sends epoch seconds)."""
-    leaf = _value(view.get("state", {}).get("values", {}), block, action)
+    leaf = _value(_state(view), block, action)
     raw = leaf.get("selected_date_time")
-    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC) if raw else None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC) if raw else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def button_number(body: dict[str, Any]) -> int | None:
     """The request number carried in a clicked button's value."""
-    actions = body.get("actions") or [{}]
-    return parse_number(str(actions[0].get("value", "")))
+    return parse_number(str(_first_action(body).get("value", "")))
 
 
 def button_outage_number(body: dict[str, Any]) -> int | None:
     """The outage number carried in a clicked button's value."""
-    actions = body.get("actions") or [{}]
-    return parse_outage_number(str(actions[0].get("value", "")))
+    return parse_outage_number(str(_first_action(body).get("value", "")))
 
 
 def clicked_channel(body: dict[str, Any]) -> str:
     """The channel a message button was clicked in ("" from a modal or the Home tab)."""
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+    channel = _mapping(body.get("channel")).get("id") or _mapping(body.get("container")).get(
         "channel_id"
     )
     return str(channel or "")
@@ -163,7 +178,7 @@ def clicked_channel(body: dict[str, Any]) -> str:
 
 def parse_outage_form(view: dict[str, Any]) -> OutageForm:
     """Read the declare-outage modal; missing fields become None."""
-    state = view.get("state", {}).get("values", {})
+    state = _state(view)
     return OutageForm(
         service_id=_selected(_value(state, BlockId.SERVICE, ActionId.SERVICE)),
         kind=_selected(_value(state, OutageBlockId.KIND, OutageActionId.KIND)),
@@ -175,7 +190,7 @@ def parse_outage_form(view: dict[str, Any]) -> OutageForm:
 
 def parse_maintenance_form(view: dict[str, Any]) -> MaintenanceForm:
     """Read the schedule-maintenance modal; missing fields become None."""
-    state = view.get("state", {}).get("values", {})
+    state = _state(view)
     return MaintenanceForm(
         service_id=_selected(_value(state, BlockId.SERVICE, ActionId.SERVICE)),
         summary=_value(state, OutageBlockId.SUMMARY, OutageActionId.SUMMARY).get("value"),
@@ -186,7 +201,7 @@ def parse_maintenance_form(view: dict[str, Any]) -> MaintenanceForm:
 
 def parse_outage_edit(view: dict[str, Any]) -> OutageEdit:
     """Read the update modal; fields the modal did not have stay None (unchanged)."""
-    state = view.get("state", {}).get("values", {})
+    state = _state(view)
 
     def typed(block: OutageBlockId, action: OutageActionId) -> str | None:
         if block not in state:

@@ -119,6 +119,32 @@ INTERACTION_FIELDS: Mapping[str, Check] = {
 }
 
 
+# Fields Slack always sends with each kind, which listeners read without a fallback.
+REQUIRED: Mapping[str, tuple[str, ...]] = {
+    "block_actions": ("user", "actions", "trigger_id"),
+    "view_submission": ("user", "view"),
+    "view_closed": ("user", "view"),
+    "shortcut": ("user", "callback_id", "trigger_id"),
+    "message_action": ("user", "callback_id", "trigger_id"),
+    "event_callback": ("event",),
+    "command": ("command", "user_id", "trigger_id"),
+}
+REQUIRED_IN_MESSAGE_EVENT = ("channel", "ts")
+# The command fields Liaison reads; over Socket Mode a command is an object, not a form.
+COMMAND_TEXT = ("command", "text", "user_id", "channel_id", "trigger_id", "response_url")
+
+
+def _missing(body: Mapping[str, Any], kind: str) -> str | None:
+    for name in REQUIRED.get(kind, ()):
+        value = body.get(name)
+        if value is None or value == [] or value == "":
+            return name
+    event = body.get("event")
+    if kind == "event_callback" and isinstance(event, dict) and event.get("type") == "message":
+        return next((f"event.{n}" for n in REQUIRED_IN_MESSAGE_EVENT if not event.get(n)), None)
+    return None
+
+
 def _fields_ok(body: Mapping[str, Any], fields: Mapping[str, Check]) -> str | None:
     """Name the first known field whose type is wrong (null means absent, as Slack sends)."""
     for name, check in fields.items():
@@ -128,14 +154,28 @@ def _fields_ok(body: Mapping[str, Any], fields: Mapping[str, Check]) -> str | No
     return None
 
 
-def shape_problem(body: Mapping[str, Any], *, form_fields: bool) -> str | None:
-    """Which known field has the wrong type, or None; form fields are strings by nature."""
-    if form_fields:
+def shape_problem(body: Mapping[str, Any], *, form_fields: bool = False) -> str | None:
+    """Which known field has the wrong type or is missing, or None.
+
+    Form fields are strings by nature, so only their presence is checked. A slash command
+    arrives as form fields over HTTP and as an object of strings over Socket Mode.
+    """
+    if "command" in body:
+        kind = "command"
+    elif form_fields:
         return None
-    if "event" in body or body.get("type") in ("event_callback", "url_verification"):
-        wrong = _fields_ok(body, ENVELOPE_FIELDS)
     else:
-        wrong = _fields_ok(body, INTERACTION_FIELDS)
-    if wrong is None and not isinstance(body.get("type", ""), str):
-        wrong = "type"
-    return f"field {wrong} has the wrong type" if wrong else None
+        kind = str(body.get("type") or "")
+    if not form_fields and kind != "command":
+        event_like = "event" in body or kind in ("event_callback", "url_verification")
+        wrong = _fields_ok(body, ENVELOPE_FIELDS if event_like else INTERACTION_FIELDS)
+        if wrong is None and not isinstance(body.get("type", ""), str):
+            wrong = "type"
+        if wrong is not None:
+            return f"field {wrong} has the wrong type"
+    elif kind == "command":
+        wrong = next((n for n in COMMAND_TEXT if not isinstance(body.get(n, ""), str)), None)
+        if wrong is not None:
+            return f"field {wrong} has the wrong type"
+    missing = _missing(body, kind)
+    return f"field {missing} is missing" if missing else None
