@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -17,7 +16,9 @@ from slack_bolt.response import BoltResponse
 from bot.app import build_app
 from bot.clock import signing_time
 from bot.guard import Admitted, admit
+from bot.guard.answers import final_answer, kind_of
 from bot.guard.door import MAX_BODY_BYTES
+from bot.guard.socket import GuardedSocketModeHandler
 from bot.metrics import CONTENT_TYPE
 from bot.runtime import Runtime
 from bot.settings import SlackMode
@@ -88,16 +89,12 @@ async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> w
     bolt_request = AsyncBoltRequest(
         body=admitted.bolt_body, query=request.query_string, headers=headers
     )
-    kind = str(admitted.body.get("command") or admitted.body.get("type") or "unknown")
     try:
         bolt_response = await app.async_dispatch(bolt_request)
     except Exception:
-        logger.exception("dispatch failed kind=%s", kind)
+        logger.exception("dispatch failed kind=%s", kind_of(admitted.body))
         bolt_response = BoltResponse(status=500)
-    if bolt_response.status < 500:
-        return await to_aiohttp_response(bolt_response)
-    logger.error("answered a failed %s with 200 so Slack does not retry it", kind)
-    return web.Response(status=200)
+    return await to_aiohttp_response(final_answer(admitted.body, bolt_response))
 
 
 class LiaisonServer:
@@ -108,7 +105,7 @@ class LiaisonServer:
         self.runtime = runtime
         self.app = build_app(runtime)
         self._runner: web.AppRunner | None = None
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: GuardedSocketModeHandler | None = None
         self.port: int | None = None
 
     async def start(self) -> None:
@@ -129,7 +126,7 @@ class LiaisonServer:
             "listening host=%s port=%s mode=%s", settings.host, self.port, settings.slack_mode
         )
         if not http_mode:
-            self._socket = AsyncSocketModeHandler(
+            self._socket = GuardedSocketModeHandler(
                 self.app,
                 settings.slack_app_token.get_secret_value(),
                 web_client=self.runtime.client,

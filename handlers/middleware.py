@@ -13,7 +13,6 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
-from bot.guard.shapes import shape_problem
 from bot.runtime import Runtime
 from bot.settings import SLACK_HOOK_HOSTS, SlackMode
 
@@ -24,18 +23,6 @@ LISTENER_FAILED = "Sorry, something went wrong on our side and nothing was done.
 def register(app: AsyncApp, runtime: Runtime) -> None:
     """Install the middleware and the error handler."""
     api_url = runtime.settings.slack_api_url
-
-    @app.middleware
-    async def refuse_malformed(
-        body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
-    ) -> BoltResponse:
-        # Over HTTP the guard has refused these already; over Socket Mode this is the check.
-        # Acknowledged (200) so Slack does not redeliver what can never be read.
-        problem = shape_problem(body)
-        if problem is not None:
-            logger.warning("ignored a malformed payload from Slack: %s", problem)
-            return BoltResponse(status=200, body="")
-        return await next()
 
     @app.middleware
     async def guard_response_urls(

@@ -63,6 +63,14 @@ class SlackNotices(ActorBase):
         event.update(extra or {})
         return await ctx.deliverer.event(event)
 
+    async def deliver_payload(self, kind: str, payload: JsonDict) -> Delivery:
+        """Send a payload exactly as given (events_api, slash_commands or interactive).
+
+        Over HTTP it is encoded and signed as Slack does; over Socket Mode it is the envelope's
+        payload. For payloads no person could produce, such as a field of the wrong type.
+        """
+        return await self._send(kind, payload)
+
     async def redeliver(
         self, first: EventResult, *, retry_num: int = 1, retry_reason: str = "http_timeout"
     ) -> EventResult:

@@ -166,3 +166,40 @@ async def test_no_token_warning_at_start(
         await local.start()
     await local.stop()
     assert not [r for r in caplog.records if "will be unused" in r.getMessage()]
+
+
+async def test_a_payload_with_a_field_of_the_wrong_type_is_refused_without_a_crash(
+    either: LocalLiaison, caplog: pytest.LogCaptureFixture
+) -> None:
+    clicked = {"type": "block_actions", "user": "U0PAT", "trigger_id": "1.2.3", "actions": []}
+    answer = await either.slack.deliver_payload("interactive", clicked)
+    # Over HTTP the guard answers 400; over Socket Mode the envelope is acknowledged and dropped.
+    assert answer.status == (400 if either.mode == "http" else 200)
+    assert not [r for r in caplog.records if "listener failed" in r.getMessage()]
+    await file_request(either)
+    assert len(either.slack.dm_messages(PAT)) == 1
+
+
+async def test_an_event_nobody_listens_to_is_acknowledged_once(either: LocalLiaison) -> None:
+    reaction = {
+        "type": "reaction_added",
+        "user": PAT,
+        "reaction": "thumbsup",
+        "item": {"type": "message", "channel": "C0ANNOUNCE", "ts": "1716200000.000100"},
+        "event_ts": "1716200001.000200",
+    }
+    result = await either.slack.deliver_event(reaction)
+    assert [a.status for a in result.attempts] == [200], "Slack has nothing to retry"
+
+
+async def test_a_failing_event_listener_is_acknowledged_not_redelivered(
+    either: LocalLiaison, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(**_kwargs: object) -> None:
+        raise RuntimeError("a bug in a listener")
+
+    monkeypatch.setattr(either.runtime.partners, "offer_to_file", broken)
+    result = await either.slack.system_message(PAT, subtype="me_message", text="waves")
+    await either.settle()
+    assert [a.status for a in result.attempts] == [200]
+    assert any("listener failed" in r.getMessage() for r in caplog.records)
