@@ -3,7 +3,7 @@
 Run: .venv/bin/python -m benchmarks.fuzz [--per-seed 2000] [--seed 1] [--concurrency 8]
 
 The same driver as tests/e2e/test_fuzz.py (bot/simulator/fuzzing.py), at a size too slow for
-CI: Liaison in HTTP mode against the simulator and a fresh SQLite file, nine real payloads
+CI: Liaison in HTTP mode against the simulator and a fresh SQLite file, eight real payloads
 (slash command, view_submission, view_closed, block_actions, message and app_home_opened
 events, message and global shortcuts) each mutated `--per-seed` times. Prints the answers by
 status, the rate, and any 5xx or unanswered mutant; exits 1 if there was one, or if a normal
