@@ -86,10 +86,10 @@ async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> w
     headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in request.headers.items()}
     headers["content-type"] = "application/json"
     headers.pop("content-length", None)
-    bolt_request = AsyncBoltRequest(
-        body=admitted.bolt_body, query=request.query_string, headers=headers
-    )
     try:
+        bolt_request = AsyncBoltRequest(
+            body=admitted.bolt_body, query=request.query_string, headers=headers
+        )
         bolt_response = await app.async_dispatch(bolt_request)
     except Exception:
         logger.exception("dispatch failed kind=%s", kind_of(admitted.body))
