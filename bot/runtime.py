@@ -32,6 +32,7 @@ from bot.services.relay import ConversationRelay
 from bot.services.roles import RoleDirectory
 from bot.services.triage import TriageService
 from bot.settings import DIGEST_WEEKDAYS, Settings
+from bot.views.text import use_fallback_zone
 from storage.engine import Database
 from storage.leader import Leadership
 
@@ -82,6 +83,7 @@ async def build_runtime(
     """Build the runtime inside the running event loop (aiohttp needs one)."""
     clock = clock or SystemClock()
     catalogue = catalogue or load_catalogue(settings.catalogue_file)
+    use_fallback_zone(catalogue.calendar.timezone)
     database = Database(settings.database_url)
     http = aiohttp.ClientSession()
     client = AsyncWebClient(

@@ -39,6 +39,7 @@ class RequestSummary:
     resolution_breached_at: dt.datetime | None = None
     first_responded_at: dt.datetime | None = None
     last_partner_update_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
 
     @property
     def ref(self) -> str:

@@ -24,6 +24,7 @@ from bot.views.polls import (
     kudos_message,
     poll_message,
 )
+from bot.views.text import slack_date
 from storage import history, outbox, polls, requests, timers
 from storage.engine import Database
 from storage.models import Poll, Request, Timer
@@ -254,7 +255,7 @@ class PollDesk:
         if poll.partner_id != user:
             raise NotPermitted("This poll was sent to someone else; only they can answer it.")
         if poll.status != "open" or poll.expires_at <= now:
-            closed = poll.expires_at.strftime("%Y-%m-%d")
+            closed = slack_date(poll.expires_at)
             raise InvalidTransition(f"This poll closed on {closed}. Thank you all the same.")
         return poll
 

@@ -40,6 +40,7 @@ def summarise(row: Request, *, service_name: str) -> RequestSummary:
         resolution_breached_at=row.resolution_breached_at,
         first_responded_at=row.first_responded_at,
         last_partner_update_at=row.last_partner_update_at,
+        resolved_at=row.resolved_at,
     )
 
 

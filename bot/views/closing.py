@@ -47,7 +47,7 @@ def resolution_with_confirmation(
         ),
         ContextBlock(
             elements=[
-                md(f"If there is no answer, it closes by itself on {long_date(auto_close_at)}.")
+                md(f"If there is no answer, it closes by itself on {slack_date(auto_close_at)}.")
             ]
         ),
     ]
@@ -79,7 +79,7 @@ def auto_closed_message(request: RequestSummary, *, reopen_until: dt.datetime) -
     """Say it closed without an answer, and that reopening stays one click away for a while."""
     text = (
         f"*{request.ref}* is closed, as there was no answer to the resolution message. "
-        f"If it is still not fixed, you can reopen it until {long_date(reopen_until)}."
+        f"If it is still not fixed, you can reopen it until {slack_date(reopen_until)}."
     )
     reopen = button("Reopen", ClosingActionId.REOPEN, str(request.number))
     blocks: list[Block] = [SectionBlock(text=md(text)), ActionsBlock(elements=[reopen])]
@@ -112,11 +112,6 @@ def reopened_card_note(request: RequestSummary, reason: str) -> Rendered:
     if reason.strip():
         blocks.append(labelled_quote("*What is still wrong:*", reason))
     return blocks, f"{request.ref} was reopened by the partner. {who}"
-
-
-def long_date(moment: dt.datetime) -> str:
-    """A date and time in the reader's own zone that reads well after "on" or "until"."""
-    return slack_date(moment, "{date_long} at {time}")
 
 
 def button(

@@ -21,7 +21,7 @@ from bot.domain.outage import OutageSummary
 from bot.domain.summary import RequestSummary
 from bot.views.digest import rate_text
 from bot.views.outages import overdue_line
-from bot.views.text import escape, md, mention, plain, slack_date, truncate
+from bot.views.text import AGO, escape, md, mention, plain, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
 
 MAX_BLOCKS = 100  # Slack's limit for a Home view
@@ -162,7 +162,7 @@ def _queue_line(request: RequestSummary, with_status: bool) -> str:
     line = (
         f"{PRIORITY_MARK[request.priority]} *{request.ref}* {request.priority} · "
         f"{escape(truncate(request.summary, SUMMARY_MAX))} · opened "
-        f"{slack_date(request.opened_at, '{ago}')}"
+        f"{slack_date(request.opened_at, AGO)}"
     )
     if request.first_response_breached_at or request.resolution_breached_at:
         line += " · *breached*"

@@ -15,14 +15,13 @@ from slack_sdk.models.blocks import (
 from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.ids import ActionId
-from bot.views.text import escape, md, mention, plain, plain_from_slack, slack_date, truncate
+from bot.views.text import AGO, escape, md, mention, plain, plain_from_slack, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
 
 PARTNER_LIST_SHOWN = 20
 QUEUE_SHOWN = 20
 TIMELINE_SHOWN = 10
 TIMELINE_TEXT_MAX = 300
-SHORT_TIME = "{date_short} {time}"
 KIND_WORDS = {
     "opened": "filed it",
     "claim": "claimed it",
@@ -133,7 +132,7 @@ def _assignee(request: RequestSummary) -> str:
 
 
 def _queue_line(request: RequestSummary, *, with_status: bool = False) -> str:
-    age = slack_date(request.opened_at, "{ago}")
+    age = slack_date(request.opened_at, AGO)
     line = (
         f"{PRIORITY_MARK[request.priority]} *{request.ref}* {request.priority} · "
         f"{escape(truncate(request.summary, 100))} · opened {age}"
@@ -144,7 +143,7 @@ def _queue_line(request: RequestSummary, *, with_status: bool = False) -> str:
 def _entry(entry: TimelineEntry) -> str:
     who = mention(entry.actor_id) if entry.actor_id else "Liaison"
     kind = KIND_WORDS.get(entry.kind, entry.kind.replace("_", " "))
-    line = f"{slack_date(entry.at, SHORT_TIME)} · {who} {escape(kind)}"
+    line = f"{slack_date(entry.at)} · {who} {escape(kind)}"
     text = plain_from_slack(entry.text) if entry.kind in SLACK_TEXT_KINDS else entry.text
     if text.strip():
         line += ": " + escape(truncate(" ".join(text.split()), TIMELINE_TEXT_MAX))

@@ -21,9 +21,9 @@ from slack_sdk.models.views import View
 from bot.domain.poll import FollowUpView, KeptInformed, PollView, RequestFacts
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.card_thread import labelled_quote
-from bot.views.closing import button, long_date, modal
+from bot.views.closing import button, modal
 from bot.views.ids import ClosingActionId, ClosingBlockId, ClosingCallbackId
-from bot.views.lists import KIND_WORDS, SHORT_TIME, SLACK_TEXT_KINDS
+from bot.views.lists import KIND_WORDS, SLACK_TEXT_KINDS
 from bot.views.text import escape, md, mention, plain, plain_from_slack, slack_date, truncate
 from bot.views.triage_card import PRIORITY_MARK
 
@@ -67,7 +67,7 @@ def poll_message(poll: PollView) -> Rendered:
     if poll.closed:
         blocks.append(_answers_block(poll, "*Your answers*", "No answer was given."))
         blocks += _comment(poll, "*Your comment:*")
-        blocks.append(_context(f"This poll closed on {long_date(poll.expires_at)}."))
+        blocks.append(_context(f"This poll closed on {slack_date(poll.expires_at)}."))
         return blocks, f"{request.ref}: the poll is closed."
     blocks += _questions(poll)
     blocks += _comment(poll, "*Your comment:*") or [SectionBlock(text=md("*Anything to add?*"))]
@@ -77,7 +77,7 @@ def poll_message(poll: PollView) -> Rendered:
         ContextBlock(
             elements=[
                 md("Optional: answering the first question alone is enough."),
-                md(f"You can change your answers until {long_date(poll.expires_at)}."),
+                md(f"You can change your answers until {slack_date(poll.expires_at)}."),
             ]
         ),
         ActionsBlock(elements=[button("Don't send me these", A.OPT_OUT, str(poll.id))]),
@@ -120,7 +120,7 @@ def poll_thanks(poll: PollView) -> str:
     """Confirm an answer privately, and say how long it can still be changed."""
     if poll.closed:
         return "This poll is closed; the answers can no longer be changed."
-    return f"Thanks — recorded. You can change it until {long_date(poll.expires_at)}."
+    return f"Thanks — recorded. You can change it until {slack_date(poll.expires_at)}."
 
 
 def comment_modal(poll_id: int, current: str) -> View:
@@ -157,7 +157,7 @@ def feedback_in_card_thread(poll: PollView) -> Rendered:
     headline = f"*Feedback from the partner* {mention(request.partner_id)}"
     blocks: list[Block] = [_answers_block(poll, headline, "No answer yet.")]
     blocks += _comment(poll, "*Comment:*")
-    when = long_date(poll.expires_at)
+    when = slack_date(poll.expires_at)
     closed = f"The poll closed on {when}."
     blocks.append(
         _context(closed if poll.closed else f"The partner can change these until {when}.")
@@ -208,16 +208,16 @@ def follow_up_status(follow_up: FollowUpView) -> Rendered:
     blocks = _case(poll, headline)
     owner = mention(follow_up.owner_id) if follow_up.owner_id else "a supervisor"
     if follow_up.done_at:
-        state = f"✅ Done by {owner} on {long_date(follow_up.done_at)}."
+        state = f"✅ Done by {owner} on {slack_date(follow_up.done_at)}."
         buttons = []
     elif follow_up.owner_id:
-        state = f"{owner} is following up; due by {long_date(follow_up.due_at)}."
+        state = f"{owner} is following up; due by {slack_date(follow_up.due_at)}."
         buttons = [
             button("Write to the partner…", A.WRITE_FOLLOW_UP, value, primary=True),
             button("Mark done", A.FINISH_FOLLOW_UP, value),
         ]
     else:
-        state = f"Not taken yet; due by {long_date(follow_up.due_at)}."
+        state = f"Not taken yet; due by {slack_date(follow_up.due_at)}."
         buttons = [button("Take this follow-up", A.TAKE_FOLLOW_UP, value, primary=True)]
     blocks.append(SectionBlock(text=md(state)))
     if buttons:
@@ -347,7 +347,7 @@ def _case(poll: PollView, headline: str) -> list[Block]:
 def _entry(entry: TimelineEntry) -> str:
     who = mention(entry.actor_id) if entry.actor_id else "Liaison"
     kind = ENTRY_WORDS.get(entry.kind, entry.kind.replace("_", " "))
-    line = f"{slack_date(entry.at, SHORT_TIME)} · {who} {escape(kind)}"
+    line = f"{slack_date(entry.at)} · {who} {escape(kind)}"
     # Partner messages are stored as Slack delivered them; decode so nothing pings twice.
     text = plain_from_slack(entry.text) if entry.kind in SLACK_TEXT_KINDS else entry.text
     if text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject
 
@@ -14,7 +15,13 @@ _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _OTHER = re.compile(r"<!([^>|]+)(?:\|([^>]*))?>")
-DATE_AND_TIME = "{date_short_pretty} at {time}"
+# One family of date formats everywhere: "today at 9:08 AM", "Nov 25, 2026 at 9:08 AM",
+# "Nov 25, 2026" for a day alone, and "3 hours ago" for an age. Slack writes them in the
+# reader's own zone; the fallback (old clients, notifications) uses the shop's zone.
+WHEN = "{date_short_pretty} at {time}"
+DAY = "{date_short_pretty}"
+AGO = "{ago}"
+_FALLBACK_ZONE: list[dt.tzinfo] = [ZoneInfo("UTC")]
 
 
 def escape(text: str) -> str:
@@ -53,10 +60,29 @@ def quote(text: str) -> str:
     return "\n".join("> " + line for line in escape(text).splitlines() or [""])
 
 
-def slack_date(moment: dt.datetime, fmt: str = DATE_AND_TIME) -> str:
-    """A time Slack shows in each reader's own zone, with a UTC fallback for old clients."""
-    fallback = moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+def use_fallback_zone(zone: dt.tzinfo) -> None:
+    """Write date fallbacks in the shop's zone (the catalogue's), set once at start-up."""
+    _FALLBACK_ZONE[0] = zone
+
+
+def slack_date(moment: dt.datetime, fmt: str = WHEN) -> str:
+    """A time Slack shows in each reader's own zone, with a fallback in the shop's zone."""
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{date_fallback(moment, fmt)}>"
+
+
+def slack_day(day: dt.date) -> str:
+    """A calendar day (a deadline the partner picked): the same words, no zone to convert."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def date_fallback(moment: dt.datetime, fmt: str = WHEN) -> str:
+    """The plain words for a time in the shop's zone: "Nov 25, 2026 at 9:08 AM EST"."""
+    local = moment.astimezone(_FALLBACK_ZONE[0])
+    if fmt == DAY:
+        return slack_day(local.date())
+    hour = local.hour % 12 or 12
+    clock = f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'} {local:%Z}"
+    return f"{slack_day(local.date())} at {clock}"
 
 
 def mention(user_id: str) -> str:

@@ -13,9 +13,26 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.model import RequestStatus
+from bot.domain.outcomes import (
+    TargetOutcome,
+    Verdict,
+    first_response_outcome,
+    resolution_outcome,
+)
 from bot.domain.summary import RequestSummary
 from bot.views.ids import ActionId, BlockId
-from bot.views.text import escape, md, mention, plain, quote_within, slack_date, truncate
+from bot.views.text import (
+    AGO,
+    escape,
+    human_duration,
+    md,
+    mention,
+    plain,
+    quote_within,
+    slack_date,
+    slack_day,
+    truncate,
+)
 
 PRIORITY_MARK = {"P1": "🔴", "P2": "🟠", "P3": "🟡", "P4": "⚪"}
 CLOSED_MARK = {
@@ -43,13 +60,42 @@ def triage_card(request: RequestSummary) -> tuple[list[Block], str]:
         blocks.append(
             SectionBlock(text=md(quote_within(truncate(request.details, CARD_DETAILS_MAX), 3000)))
         )
-    blocks.append(ContextBlock(elements=[md(_context_line(request))]))
+    context = _context_line(request)
+    if context:
+        blocks.append(ContextBlock(elements=[md(context)]))
     if request.status.is_open:
         blocks.append(card_actions(request))
-    text = f"{request.ref} ({request.priority}) {escape(truncate(request.summary, 150))}"
-    if not request.status.is_open:
-        text = f"{request.status.label}: {text}"
-    return blocks, text
+    return blocks, card_text(request)
+
+
+def card_text(request: RequestSummary) -> str:
+    """The whole card in plain words: what screen readers and notifications read."""
+    assignee = (
+        f"assigned to {mention(request.assignee_id)}" if request.assignee_id else "unassigned"
+    )
+    facts = [
+        f"{request.ref}: {escape(truncate(request.summary, 150))}.",
+        f"Priority {request.priority}, status {request.status.label}, {assignee}.",
+        f"Partner {mention(request.partner_id)}; service "
+        f"{escape(truncate(request.service_name, 200))}; mission impact {request.impact.label}.",
+        f"Opened {slack_date(request.opened_at, AGO)}.",
+    ]
+    facts += [outcome_words(o) + "." for o in _outcomes(request)]
+    if request.status.is_open and request.next_update_due:
+        facts.append(f"The partner hears from us by {slack_date(request.next_update_due)}.")
+    if request.paused_at and request.status.is_open:
+        facts.append(f"Clock paused since {slack_date(request.paused_at)}, waiting on the partner.")
+    if request.needed_by:
+        facts.append(f"Needed by {slack_day(request.needed_by)}.")
+    text = " ".join(facts)
+    return text if request.status.is_open else f"{request.status.label}: {text}"
+
+
+def outcome_words(outcome: TargetOutcome) -> str:
+    """ "First response: met, 12 min", "Resolution: missed by 2 h" or "Resolution due …"."""
+    if outcome.verdict is Verdict.PENDING:
+        return f"{outcome.name} due {slack_date(outcome.due)}"
+    return f"{outcome.name}: {_verdict(outcome).lower()}"
 
 
 def card_actions(request: RequestSummary) -> ActionsBlock:
@@ -81,32 +127,44 @@ def _fields(request: RequestSummary) -> list[MarkdownTextObject]:
         md(f"*Priority*\n{PRIORITY_MARK[request.priority]} {request.priority}"),
         md(f"*Status*\n{request.status.label}"),
         md(f"*Assignee*\n{assignee}"),
-        md(f"*Opened*\n{slack_date(request.opened_at, '{ago}')}"),
-        md(f"*First response due*\n{slack_date(request.first_response_due)}"),
+        md(f"*Opened*\n{slack_date(request.opened_at, AGO)}"),
     ]
+    # A deadline shows only while it still applies; once decided, the card says how it went.
+    for outcome in _outcomes(request):
+        if outcome.decided:
+            fields.append(md(f"*{outcome.name}*\n{_verdict(outcome)}"))
+        else:
+            fields.append(md(f"*{outcome.name} due*\n{slack_date(outcome.due)}"))
     if request.status.is_open and request.next_update_due:
         fields.append(md(f"*Partner hears from us by*\n{slack_date(request.next_update_due)}"))
     return fields
 
 
+def _outcomes(request: RequestSummary) -> list[TargetOutcome]:
+    found = (first_response_outcome(request), resolution_outcome(request))
+    return [o for o in found if o is not None]
+
+
+def _verdict(outcome: TargetOutcome) -> str:
+    """Met or missed in words (a mark alone would say nothing to a screen reader)."""
+    if outcome.verdict is Verdict.MET:
+        return f"Met, {human_duration(outcome.took)}" if outcome.took is not None else "Met"
+    if outcome.late_by:
+        return f"⚠️ Missed by {human_duration(outcome.late_by)}"
+    return f"⚠️ Missed (was due {slack_date(outcome.due)})"
+
+
 def clock_line(request: RequestSummary) -> str:
-    """Breaches and a paused clock, stated plainly on the card; empty when all is on time."""
-    parts = []
-    if request.first_response_breached_at:
-        parts.append(
-            f"⚠️ First-response target missed (was due {slack_date(request.first_response_due)})"
-        )
-    if request.resolution_breached_at:
-        parts.append(f"⚠️ Resolution target missed (was due {slack_date(request.resolution_due)})")
+    """A paused clock, stated plainly on the card; empty when the clock runs."""
     if request.paused_at and request.status.is_open:
-        parts.append(f"⏸️ Clock paused since {slack_date(request.paused_at)} (waiting on partner)")
-    return "\n".join(parts)
+        return f"⏸️ Clock paused since {slack_date(request.paused_at)} (waiting on partner)"
+    return ""
 
 
 def _context_line(request: RequestSummary) -> str:
-    parts = [f"Resolution due {slack_date(request.resolution_due)}"]
+    parts = []
     if request.needed_by:
-        parts.append(f"needed by {request.needed_by.isoformat()}")
+        parts.append(f"Needed by {slack_day(request.needed_by)}")
     if request.source_link:
         parts.append(f"<{request.source_link}|original message>")
     return " · ".join(parts)

@@ -223,7 +223,7 @@ def test_card_fields_sit_in_a_two_column_grid_with_mentions_resolved() -> None:
     )
     grid = re.search(r'<div class="bk-fields">(.*?)</div></div>', html)
     assert grid is not None
-    assert grid.group(1).count('<div class="bk-field">') == 9
+    assert grid.group(1).count('<div class="bk-field">') == 10
     assert '<b>Partner</b><br><span class="mention">@pat</span>' in grid.group(1)
 
 

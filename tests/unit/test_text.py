@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.views.text import escape, human_duration, plain_from_slack, quote, slack_date, truncate
+from bot.views.text import (
+    DAY,
+    escape,
+    human_duration,
+    plain_from_slack,
+    quote,
+    slack_date,
+    slack_day,
+    truncate,
+    use_fallback_zone,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,11 +55,22 @@ def test_quote_escapes_every_line() -> None:
     assert quote("a <b>\nc & d") == "> a &lt;b&gt;\n> c &amp; d"
 
 
-def test_slack_date_carries_epoch_format_and_utc_fallback() -> None:
+def test_slack_date_carries_epoch_format_and_a_fallback_in_the_shops_zone() -> None:
     moment = dt.datetime(2026, 11, 24, 14, 30, tzinfo=dt.UTC)
     assert slack_date(moment) == (
-        f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|2026-11-24 14:30 UTC>"
+        f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}"
+        "|Nov 24, 2026 at 2:30 PM UTC>"
     )
+    use_fallback_zone(ZoneInfo("America/New_York"))
+    try:
+        assert slack_date(moment).endswith("|Nov 24, 2026 at 9:30 AM EST>")
+        assert slack_date(moment, DAY).endswith("^{date_short_pretty}|Nov 24, 2026>")
+    finally:
+        use_fallback_zone(ZoneInfo("UTC"))
+
+
+def test_a_calendar_day_reads_like_the_dates_around_it() -> None:
+    assert slack_day(dt.date(2026, 11, 4)) == "Nov 4, 2026"
 
 
 def test_truncate_keeps_within_the_limit() -> None:
