@@ -91,6 +91,19 @@ def check_permission(action: Action, *, role: Role, is_requester: bool) -> None:
         )
 
 
+def assignee_after(
+    action: Action, new_status: RequestStatus, *, current: str | None, actor: str
+) -> str | None:
+    """Who has the request after a change: whoever says "In progress" on an unclaimed one.
+
+    Telling a partner someone is working on it while nobody owns it would be two stories;
+    the technician who starts the work owns it, as if they had claimed it.
+    """
+    if action is Action.UPDATE and new_status is S.IN_PROGRESS and current is None:
+        return actor
+    return current
+
+
 def status_after(
     action: Action, current: RequestStatus, requested: RequestStatus | None
 ) -> RequestStatus:

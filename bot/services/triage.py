@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError
@@ -19,6 +20,7 @@ from bot.domain.transitions import (
     PARTNER_ACTIONS,
     Action,
     Role,
+    assignee_after,
     check_permission,
     check_transition,
     status_after,
@@ -203,6 +205,9 @@ class TriageService:
         visible = self._partner_visible(edit, current, new_status)
         if edit.action is Action.UPDATE and not visible and not edit.internal_note:
             raise InvalidTransition("Nothing to update: change the status or write a message.")
+        assignee = assignee_after(edit.action, new_status, current=row.assignee_id, actor=actor)
+        if edit.assignee is None and assignee != row.assignee_id:
+            edit = replace(edit, assignee=assignee)
         values = self._values(row, edit, new_status, visible=visible, now=now)
         updated = await requests.transition(
             session,

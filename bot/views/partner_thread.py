@@ -33,8 +33,9 @@ def partner_change_message(change: Change) -> tuple[list[Block], str] | None:
         blocks.append(ContextBlock(elements=[md(REPLY_HINT)]))
     elif request.status is S.RESOLVED:
         blocks.append(ContextBlock(elements=[md(RESOLVED_HINT)]))
-    # Claims and assignments already name who is on it; everything else says it here.
-    footer = _footer(request, name_assignee=change.action not in (Action.CLAIM, Action.ASSIGN))
+    # Say who is on it once: not again when the headline already names them.
+    named = bool(request.assignee_id) and mention(request.assignee_id or "") in headline
+    footer = _footer(request, name_assignee=not named and change.action is not Action.ASSIGN)
     if footer:
         blocks.append(SectionBlock(text=md(footer)))
     text = headline.replace("*", "")
@@ -123,7 +124,8 @@ def _update(change: Change) -> tuple[str, str] | None:
         return f"*{request.ref}* is waiting on a third party.", "*What we are waiting for:*"
     if status is S.IN_PROGRESS and changed:
         again = " again" if change.previous_status is not S.NEW else ""
-        return f"{actor} is working on *{request.ref}*{again}.", f"*{actor} writes:*"
+        who = mention(request.assignee_id) if request.assignee_id else actor
+        return f"{who} is working on *{request.ref}*{again}.", f"*{actor} writes:*"
     return f"{actor} has an update on *{request.ref}* ({status.label.lower()}).", "*Update:*"
 
 
