@@ -147,7 +147,8 @@ def _batch_button(act: Callable[[int, str], Awaitable[Rendered]]) -> Callable[..
         done, refusal = await click_then_ack(ack, lambda: act(number, body["user"]["id"]))
         if done is not None:
             blocks, text = done
-            await tell(respond, text, blocks=blocks)
+            # The offer is spent: its message becomes the answer, so it cannot be used twice.
+            await tell(respond, text, blocks=blocks, replace=True)
         elif refusal is not None:
             await tell(respond, refusal)
 

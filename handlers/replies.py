@@ -26,11 +26,17 @@ async def tell(
     client: AsyncWebClient | None = None,
     channel: str | None = None,
     user: str | None = None,
+    replace: bool = False,
 ) -> None:
-    """Ephemeral answer via response_url, else chat.postEphemeral where the person is."""
+    """Ephemeral answer via response_url, else chat.postEphemeral where the person is.
+
+    `replace` puts the answer in place of the message clicked (its buttons spent).
+    """
     payload = [b.to_dict() for b in blocks] if blocks else None
     if respond is not None and respond.response_url:
-        await respond(text=text, blocks=payload, response_type="ephemeral", replace_original=False)
+        await respond(
+            text=text, blocks=payload, response_type="ephemeral", replace_original=replace
+        )
         return
     if client is not None and channel and user:
         try:

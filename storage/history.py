@@ -53,3 +53,17 @@ async def timeline(
     if partner_only:
         query = query.where(RequestEvent.partner_visible.is_(True))
     return (await session.scalars(query.order_by(RequestEvent.id))).all()
+
+
+async def latest_event(
+    session: AsyncSession, *, request_id: int, kinds: Sequence[str]
+) -> RequestEvent | None:
+    """The most recent event of one of `kinds` (how a request last closed, what it was fixed by)."""
+    query = (
+        select(RequestEvent)
+        .where(RequestEvent.request_id == request_id, RequestEvent.kind.in_(kinds))
+        .order_by(RequestEvent.id.desc())
+        .limit(1)
+    )
+    row: RequestEvent | None = await session.scalar(query)
+    return row

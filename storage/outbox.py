@@ -355,9 +355,15 @@ async def list_messages(
     return (await session.scalars(query.order_by(OutboxMessage.id))).all()
 
 
-async def find_role_message(session: AsyncSession, *, request_id: int, role: str) -> int | None:
-    """The outbox id of a request's card or partner thread root, which replies hang under."""
+async def find_role_message(
+    session: AsyncSession, *, request_id: int, role: str, latest: bool = False
+) -> int | None:
+    """The outbox id of a request's card or partner thread root, which replies hang under.
+
+    `latest` finds the newest of a role that recurs (each resolution message, say) instead.
+    """
     query = select(OutboxMessage.id).where(
         OutboxMessage.request_id == request_id, OutboxMessage.role == role
     )
-    return await session.scalar(query.order_by(OutboxMessage.id).limit(1))
+    order = OutboxMessage.id.desc() if latest else OutboxMessage.id
+    return await session.scalar(query.order_by(order).limit(1))

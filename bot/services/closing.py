@@ -12,26 +12,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.domain.edit import Edit
 from bot.domain.errors import InvalidTransition
-from bot.domain.model import RequestStatus, format_number
-from bot.domain.summary import Change
+from bot.domain.model import RequestStatus
+from bot.domain.reopening import reopen_refusal
+from bot.domain.summary import Change, RequestSummary
 from bot.domain.transitions import Action
 from bot.scheduler import Scheduler
+from bot.services import notices
 from bot.services.polls import PollDesk
 from bot.views.closing import (
+    ResolutionAnswer,
     auto_closed_message,
+    auto_closed_then_reopened,
     confirmed_message,
     reopened_message,
+    resolution_answered,
     resolution_with_confirmation,
 )
-from bot.views.text import slack_date
-from storage import timers
+from storage import history, timers
 from storage.models import Request, Timer
 
 if TYPE_CHECKING:
     from bot.services.triage import TriageService
 
 AUTO_CLOSE = "auto_close"
+RESOLUTION_ROLE = "resolution"
+AUTO_CLOSED_ROLE = "auto_closed"
 Rendered = tuple[list[Block], str]
+
+
+@dataclass(frozen=True)
+class PartnerNote:
+    """The partner's message for a closing step, and the role to find it by later (if any)."""
+
+    rendered: Rendered
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,15 +79,24 @@ class ClosingDesk:
 
         scheduler.on(AUTO_CLOSE, on_auto_close)
 
-    def check(self, row: Request, action: Action, now: dt.datetime) -> None:
-        """A closed request can be reopened only within the window the partner was told."""
-        if action is Action.REOPEN and row.status == RequestStatus.CLOSED and row.closed_at:
-            until = self.reopen_until(row.closed_at)
-            if now > until:
-                raise InvalidTransition(
-                    f"{format_number(row.number)} closed on {slack_date(row.closed_at)} and can no "
-                    "longer be reopened. Please file a new request and mention it."
-                )
+    async def check(
+        self, session: AsyncSession, row: Request, action: Action, now: dt.datetime
+    ) -> None:
+        """Refuse a reopen the partner may no longer make (see reopen_refusal)."""
+        if action is not Action.REOPEN or row.status != RequestStatus.CLOSED:
+            return
+        closing = await history.latest_event(
+            session, request_id=row.id, kinds=(Action.CONFIRM.value, Action.AUTO_CLOSE.value)
+        )
+        refusal = reopen_refusal(
+            row.number,
+            status=RequestStatus(row.status),
+            confirmed_fixed=closing is not None and closing.kind == Action.CONFIRM.value,
+            reopen_until=self.reopen_until(row.closed_at) if row.closed_at else None,
+            now=now,
+        )
+        if refusal:
+            raise InvalidTransition(refusal)
 
     def reopen_until(self, closed_at: dt.datetime) -> dt.datetime:
         """The last moment a closed request can be reopened."""
@@ -81,8 +104,12 @@ class ClosingDesk:
 
     async def after_change(
         self, session: AsyncSession, change: Change, now: dt.datetime
-    ) -> Rendered | None:
-        """Timers for the closing steps, and the partner's message for them (None: the usual)."""
+    ) -> PartnerNote | None:
+        """Timers for the closing steps, and the partner's message for them (None: the usual).
+
+        A message with buttons is posted under a role, and rewritten without its buttons once
+        they have been answered, so an old click cannot act again.
+        """
         request = change.request
         match Action(change.action):
             case Action.RESOLVE:
@@ -95,19 +122,56 @@ class ClosingDesk:
                     request_id=request.id,
                     data={"number": request.number},
                 )
-                return resolution_with_confirmation(
+                rendered = resolution_with_confirmation(
                     request, change.partner_message, auto_close_at=auto_close_at
                 )
+                return PartnerNote(rendered, RESOLUTION_ROLE)
             case Action.CONFIRM:
                 await timers.cancel(session, kinds=(AUTO_CLOSE,), request_id=request.id)
-                return confirmed_message(request)
+                await self._answered(session, request, ResolutionAnswer.CONFIRMED, now)
+                return PartnerNote(confirmed_message(request))
             case Action.AUTO_CLOSE:
-                return auto_closed_message(request, reopen_until=self.reopen_until(now))
+                await self._answered(session, request, ResolutionAnswer.AUTO_CLOSED, now)
+                rendered = auto_closed_message(request, reopen_until=self.reopen_until(now))
+                return PartnerNote(rendered, AUTO_CLOSED_ROLE)
             case Action.REOPEN:
                 await timers.cancel(session, kinds=(AUTO_CLOSE,), request_id=request.id)
-                return reopened_message(request)
+                if change.previous_status is RequestStatus.RESOLVED:
+                    await self._answered(session, request, ResolutionAnswer.REOPENED, now)
+                else:
+                    await notices.update_latest(
+                        session,
+                        request=request,
+                        role=AUTO_CLOSED_ROLE,
+                        channel=request.partner_id,
+                        rendered=auto_closed_then_reopened(request, reopened_at=now),
+                        now=now,
+                    )
+                return PartnerNote(reopened_message(request))
             case _:
                 return None
+
+    async def _answered(
+        self,
+        session: AsyncSession,
+        request: RequestSummary,
+        answer: ResolutionAnswer,
+        now: dt.datetime,
+    ) -> None:
+        """Rewrite the resolution message with its answer and without its buttons."""
+        resolved = await history.latest_event(
+            session, request_id=request.id, kinds=(Action.RESOLVE.value,)
+        )
+        await notices.update_latest(
+            session,
+            request=request,
+            role=RESOLUTION_ROLE,
+            channel=request.partner_id,
+            rendered=resolution_answered(
+                request, resolved.text if resolved else "", answer=answer, at=now
+            ),
+            now=now,
+        )
 
     async def after_notices(self, session: AsyncSession, change: Change, now: dt.datetime) -> None:
         """Once the partner has been told it is closed, ask the poll (when policy allows)."""

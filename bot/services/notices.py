@@ -81,11 +81,17 @@ async def requests_opened(
 
 
 async def request_changed(
-    session: AsyncSession, *, change: Change, now: dt.datetime, partner: Rendered | None = None
+    session: AsyncSession,
+    *,
+    change: Change,
+    now: dt.datetime,
+    partner: Rendered | None = None,
+    partner_role: str | None = None,
 ) -> None:
     """Queue the card's update, its thread entry and, if partner-visible, the partner's reply.
 
-    `partner` replaces the usual partner message (the closing steps have their own).
+    `partner` replaces the usual partner message (the closing steps have their own), posted
+    with `partner_role` when it is to be updated later (its buttons removed once answered).
     """
     request = change.request
     await card_refresh(session, request=request, now=now)
@@ -93,7 +99,9 @@ async def request_changed(
     if partner is None:
         partner = partner_change_message(change)
     if partner is not None:
-        await partner_thread_reply(session, request=request, rendered=partner, now=now)
+        await partner_thread_reply(
+            session, request=request, rendered=partner, now=now, own_role=partner_role
+        )
     # The App Home refreshes later, outside this transaction (it asks Slack who is who).
     await home.mark_stale(
         session, user_ids=[request.partner_id, request.assignee_id, change.previous_assignee]
@@ -177,6 +185,39 @@ async def update_posted(
         parent_field="ts",
         ordering_key=f"req:{request.id}:{role}",
     )
+
+
+async def update_latest(
+    session: AsyncSession,
+    *,
+    request: RequestSummary,
+    role: str,
+    channel: str,
+    rendered: Rendered,
+    now: dt.datetime,
+) -> bool:
+    """Re-render in place the newest message of a recurring role (each resolution message).
+
+    Returns False when no such message was ever queued. Each message has its own update line,
+    so an older message's pending update is never superseded by a newer message's.
+    """
+    root = await outbox.find_role_message(session, request_id=request.id, role=role, latest=True)
+    if root is None:
+        return False
+    blocks, text = rendered
+    await outbox.enqueue(
+        session,
+        now=now,
+        method="chat.update",
+        args=message_args(channel, blocks, text),
+        ordering_key=f"req:{request.id}:{role}:{root}",
+        request_id=request.id,
+        parent_id=root,
+        parent_field="ts",
+        role=f"{role}:{root}:update",
+        supersede=True,
+    )
+    return True
 
 
 async def post_to_channel(

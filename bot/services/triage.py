@@ -112,7 +112,8 @@ class TriageService:
         row = await self._read(number)
         await self._check_permission(action, row, actor)
         check_transition(action, RequestStatus(row.status), number)
-        self._closing.check(row, action, self._clock.now())
+        async with self._db.reading() as session:
+            await self._closing.check(session, row, action, self._clock.now())
         return self._summary(row)
 
     async def card_channel(self, number: int) -> str | None:
@@ -180,10 +181,16 @@ class TriageService:
         check_transition(edit.action, current, number)
         if edit.action is Action.CLAIM and row.assignee_id:
             raise InvalidTransition(self._claimed_by(row))
-        self._closing.check(row, edit.action, now)
+        await self._closing.check(session, row, edit.action, now)
         change = await self._write(session, row, current, actor=actor, edit=edit, now=now)
-        partner = await self._closing.after_change(session, change, now)
-        await notices.request_changed(session, change=change, now=now, partner=partner)
+        note = await self._closing.after_change(session, change, now)
+        await notices.request_changed(
+            session,
+            change=change,
+            now=now,
+            partner=note.rendered if note else None,
+            partner_role=note.role if note else None,
+        )
         await self._closing.after_notices(session, change, now)
         return change.request
 

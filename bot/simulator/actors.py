@@ -142,6 +142,9 @@ class UserActions(ActorBase):
         user = self._user(user_id)
         message = self.visible_message(user_id, channel, ts)
         found = find_action(message.blocks, action_id, value)
+        for earlier in reversed(message.edits):
+            # A client still showing an earlier version: Slack delivers that click too.
+            found = found or find_action(earlier.blocks, action_id, value)
         if found is None:
             raise SimulatorError(
                 f"message {ts} has no action {action_id!r}; it has {message.action_ids()}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -51,7 +52,57 @@ def resolution_with_confirmation(
             ]
         ),
     ]
-    return blocks, f"{request.ref} has been resolved{by}. Is it fixed?"
+    fixed = (
+        f" What was fixed: {escape(truncate(' '.join(resolution.split()), 300))}."
+        if resolution.strip()
+        else ""
+    )
+    return blocks, (
+        f"{request.ref} has been resolved{by}.{fixed} Is it working for you now? Answer with "
+        f"the buttons: Yes, it's fixed, or No, still broken. If there is no answer, it closes "
+        f"by itself on {slack_date(auto_close_at)}."
+    )
+
+
+class ResolutionAnswer(StrEnum):
+    """What became of the question "is it working for you now?"."""
+
+    CONFIRMED = "confirmed"
+    AUTO_CLOSED = "auto_closed"
+    REOPENED = "reopened"
+
+
+def resolution_answered(
+    request: RequestSummary, resolution: str, *, answer: ResolutionAnswer, at: dt.datetime
+) -> Rendered:
+    """The resolution message once answered: what was fixed and what came of it, no buttons."""
+    by = f" by {mention(request.assignee_id)}" if request.assignee_id else ""
+    when = slack_date(at)
+    outcome = {
+        ResolutionAnswer.CONFIRMED: f"You confirmed it is fixed ({when}), so it is closed.",
+        ResolutionAnswer.AUTO_CLOSED: f"There was no answer, so it closed by itself ({when}).",
+        ResolutionAnswer.REOPENED: (
+            f"You said it is still broken ({when}), so it is reopened and back with the "
+            "technicians."
+        ),
+    }[answer]
+    headline = f"*{request.ref}* was resolved{by}."
+    blocks: list[Block] = [SectionBlock(text=md(headline))]
+    text = f"{request.ref} was resolved{by}."
+    if resolution.strip():
+        blocks.append(labelled_quote("*What was fixed:*", resolution))
+        text += f" What was fixed: {escape(truncate(' '.join(resolution.split()), 300))}."
+    blocks.append(SectionBlock(text=md(outcome)))
+    return blocks, f"{text} {outcome}"
+
+
+def auto_closed_then_reopened(request: RequestSummary, *, reopened_at: dt.datetime) -> Rendered:
+    """The closed-by-itself message once its Reopen was used: the button goes."""
+    text = (
+        f"*{request.ref}* closed by itself, as there was no answer to the resolution message. "
+        f"You reopened it ({slack_date(reopened_at)}); it is back with the technicians."
+    )
+    return [SectionBlock(text=md(text))], text.replace("*", "")
 
 
 def reopen_modal(number: int, summary: str) -> View:
@@ -83,7 +134,7 @@ def auto_closed_message(request: RequestSummary, *, reopen_until: dt.datetime) -
     )
     reopen = button("Reopen", ClosingActionId.REOPEN, str(request.number))
     blocks: list[Block] = [SectionBlock(text=md(text)), ActionsBlock(elements=[reopen])]
-    return blocks, f"{request.ref} is closed."
+    return blocks, text.replace("*", "")
 
 
 def reopened_message(request: RequestSummary) -> Rendered:
