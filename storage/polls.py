@@ -182,3 +182,13 @@ async def poll_counts(
         informed={str(k): int(c) for k, c in informed.all()},
         average_rating=float(average) if average is not None else None,
     )
+
+
+async def polls_for_request(session: AsyncSession, *, request_id: int) -> Sequence[Poll]:
+    """A request's polls that were sent (not skipped), oldest first."""
+    query = (
+        select(Poll)
+        .where(Poll.request_id == request_id, Poll.status != "skipped")
+        .order_by(Poll.id)
+    )
+    return (await session.scalars(query)).all()

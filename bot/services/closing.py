@@ -147,6 +147,7 @@ class ClosingDesk:
                         rendered=auto_closed_then_reopened(request, reopened_at=now),
                         now=now,
                     )
+                await self._polls.request_reopened(session, request, now)
                 return PartnerNote(reopened_message(request))
             case _:
                 return None

@@ -14,10 +14,10 @@ from bot.domain.poll import FollowUpView, PollView
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.scheduler import Scheduler
 from bot.services import notices
-from bot.services.polls import PollDesk, PollPolicy, record_event
+from bot.services.polls import PollDesk, PollPolicy, is_low, record_event
 from bot.services.queries import summarise_in
 from bot.services.roles import RoleDirectory
-from bot.views.polls import follow_up_status, follow_up_to_partner, low_score_alert
+from bot.views.polls import follow_up_to_partner, low_score_alert
 from storage import history, polls, requests, timers
 from storage.engine import Database
 from storage.models import FollowUp, Poll, Request, RequestEvent, Timer
@@ -50,7 +50,7 @@ class FollowUpDesk:
 
     def register(self, scheduler: Scheduler) -> None:
         """Open low scores raise follow-ups; an overdue one is flagged by a timer."""
-        self._polls.on_low_score(self.raise_for)
+        self._polls.on_answers(self.on_answers)
         scheduler.on(FOLLOW_UP_DUE, self._on_due)
 
     async def take_follow_up(self, follow_up_id: int, *, supervisor: str) -> FollowUpView:
@@ -127,6 +127,16 @@ class FollowUpDesk:
             rows = await polls.open_follow_ups(session)
             return [await self._follow_up_view(session, row) for row in rows]
 
+    async def on_answers(
+        self, session: AsyncSession, poll: Poll, view: PollView, now: dt.datetime
+    ) -> None:
+        """A low score opens a follow-up; after that, its alert follows every change in place."""
+        follow_up = await polls.follow_up_for_poll(session, poll_id=poll.id)
+        if follow_up is not None:
+            await self._refresh_alert(session, await self._follow_up_view(session, follow_up), now)
+        elif is_low(poll):
+            await self.raise_for(session, poll, view, now)
+
     async def raise_for(
         self, session: AsyncSession, poll: Poll, view: PollView, now: dt.datetime
     ) -> None:
@@ -136,17 +146,16 @@ class FollowUpDesk:
         follow_up = await polls.insert_follow_up(
             session, poll_id=poll.id, request_id=poll.request_id, created_at=now, due_at=due
         )
-        entries = await history.timeline(session, request_id=poll.request_id, partner_only=True)
-        timeline = [_entry(e) for e in entries]
-        rendered = low_score_alert(view, timeline, follow_up_id=follow_up.id)
-        for channel in self._alert_channels():
+        alert = FollowUpView(id=follow_up.id, poll=view, owner_id=None, due_at=due, done_at=None)
+        rendered = low_score_alert(alert, await self._timeline(session, poll.request_id))
+        for place, channel in enumerate(self._alert_channels()):
             await notices.post_to_channel(
                 session,
                 request=view.facts.request,
                 channel=channel,
                 rendered=rendered,
                 now=now,
-                role=f"followup:{follow_up.id}",
+                role=_alert_role(follow_up.id, place, channel),
                 dedupe_key=f"followup:{follow_up.id}:{channel}",
             )
         await timers.schedule(
@@ -164,15 +173,22 @@ class FollowUpDesk:
     async def _refresh_alert(
         self, session: AsyncSession, view: FollowUpView, now: dt.datetime
     ) -> None:
-        channel = self._alert_channels()[0]
-        await notices.update_posted(
-            session,
-            request=view.poll.facts.request,
-            role=f"followup:{view.id}",
-            channel=channel,
-            rendered=follow_up_status(view),
-            now=now,
-        )
+        """Rewrite the alert everywhere it was posted; unsent older renderings are superseded."""
+        request = view.poll.facts.request
+        rendered = low_score_alert(view, await self._timeline(session, request.id))
+        for place, channel in enumerate(self._alert_channels()):
+            await notices.update_posted(
+                session,
+                request=request,
+                role=_alert_role(view.id, place, channel),
+                channel=channel,
+                rendered=rendered,
+                now=now,
+            )
+
+    async def _timeline(self, session: AsyncSession, request_id: int) -> list[TimelineEntry]:
+        entries = await history.timeline(session, request_id=request_id, partner_only=True)
+        return [_entry(e) for e in entries]
 
     def _alert_channels(self) -> list[str]:
         """The supervisors' channel, or each listed supervisor's DM when there is none."""
@@ -213,6 +229,11 @@ class FollowUpDesk:
 
     def _summary(self, row: Request) -> RequestSummary:
         return summarise_in(row, self._catalogue)
+
+
+def _alert_role(follow_up_id: int, place: int, channel: str) -> str:
+    """The alert's role in each place it is posted (the first keeps the original name)."""
+    return f"followup:{follow_up_id}" if place == 0 else f"followup:{follow_up_id}:{channel}"
 
 
 def _entry(event: RequestEvent) -> TimelineEntry:

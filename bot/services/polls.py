@@ -37,7 +37,7 @@ OUR_UPDATES = frozenset(
 )
 
 
-LowScoreHook = Callable[[AsyncSession, Poll, PollView, dt.datetime], Awaitable[None]]
+AnswersHook = Callable[[AsyncSession, Poll, PollView, dt.datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -74,15 +74,27 @@ class PollDesk:
         self._roles = roles
         self._policy = policy
         self._committed = committed
-        self._low_score: LowScoreHook | None = None
+        self._answers_hook: AnswersHook | None = None
 
     def register(self, scheduler: Scheduler) -> None:
         """Poll expiry is a timer."""
         scheduler.on(POLL_EXPIRY, self._on_expiry)
 
-    def on_low_score(self, hook: LowScoreHook) -> None:
-        """Run `hook` in the answer's transaction when a partner is unhappy (the follow-ups)."""
-        self._low_score = hook
+    def on_answers(self, hook: AnswersHook) -> None:
+        """Run `hook` in the transaction of each change to a poll's answers or its request.
+
+        The follow-ups use it: a low score raises one, and its alert follows what comes next.
+        """
+        self._answers_hook = hook
+
+    async def request_reopened(
+        self, session: AsyncSession, request: RequestSummary, now: dt.datetime
+    ) -> None:
+        """A reopening after a poll: whoever watches its answers sees the request is back."""
+        if self._answers_hook is None:
+            return
+        for poll in await polls.polls_for_request(session, request_id=request.id):
+            await self._answers_hook(session, poll, await self.view(session, poll), now)
 
     async def start(self, session: AsyncSession, request: RequestSummary, now: dt.datetime) -> None:
         """Poll the partner about a closing, unless opted out, polled lately or not sampled."""
@@ -205,13 +217,8 @@ class PollDesk:
                 now=now,
                 dedupe_key=f"kudos:{poll.id}",
             )
-        low = (poll.rating is not None and poll.rating <= 2) or poll.informed == KeptInformed.NO
-        if (
-            low
-            and self._low_score
-            and await polls.follow_up_for_poll(session, poll_id=poll.id) is None
-        ):
-            await self._low_score(session, poll, view, now)
+        if self._answers_hook:
+            await self._answers_hook(session, poll, view, now)
 
     # Timers -------------------------------------------------------------------------------
 
@@ -298,6 +305,11 @@ class PollDesk:
 
     def _summary(self, row: Request) -> RequestSummary:
         return summarise_in(row, self._catalogue)
+
+
+def is_low(poll: Poll) -> bool:
+    """A score a supervisor should hear about: rated 1 or 2, or not kept informed."""
+    return (poll.rating is not None and poll.rating <= 2) or poll.informed == KeptInformed.NO
 
 
 def _met(at: dt.datetime | None, due: dt.datetime) -> bool | None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     InputBlock,
@@ -178,16 +179,25 @@ def kudos_message(poll: PollView) -> Rendered:
     return blocks, headline.replace("*", "")
 
 
-def low_score_alert(
-    poll: PollView, timeline: Sequence[TimelineEntry], *, follow_up_id: int
-) -> Rendered:
-    """Put a low score in front of a supervisor with the facts, for a person to follow up."""
+def low_score_alert(follow_up: FollowUpView, timeline: Sequence[TimelineEntry]) -> Rendered:
+    """A low score in front of the supervisors, kept current in place as things move on.
+
+    Rewritten whole on every change (another answer, a comment, a reopening, someone taking
+    it), so the message never shows a snapshot of the first answer.
+    """
+    poll = follow_up.poll
     request = poll.facts.request
-    headline = (
-        f"⚠️ *Follow-up needed on {request.ref}*: {_reason(poll)}.\n"
-        f"{NO_APOLOGY} A person should follow up with the partner."
-    )
+    if follow_up.done_at:
+        headline = f"✅ *Follow-up done on {request.ref}*: {_reason(poll)}."
+    else:
+        headline = (
+            f"⚠️ *Follow-up needed on {request.ref}*: {_reason(poll)}.\n"
+            f"{NO_APOLOGY} A person should follow up with the partner."
+        )
     blocks = _case(poll, headline)
+    reopened = _reopened(request)
+    if reopened:
+        blocks.append(SectionBlock(text=md(reopened)))
     facts = "\n".join(_facts(poll.facts, partner=False))
     blocks.append(SectionBlock(text=md(f"*What happened*\n{facts}")))
     shown = [e for e in timeline if e.partner_visible]
@@ -195,34 +205,56 @@ def low_score_alert(
         count = f" (last {TIMELINE_SHOWN} of {len(shown)})" if len(shown) > TIMELINE_SHOWN else ""
         blocks.append(SectionBlock(text=md(f"*What the partner saw*{count}")))
         blocks += [_context(_entry(e)) for e in shown[-TIMELINE_SHOWN:]]
-    take = button("Take this follow-up", A.TAKE_FOLLOW_UP, str(follow_up_id), primary=True)
-    blocks.append(ActionsBlock(elements=[take]))
-    return blocks, f"Follow-up needed on {request.ref}: {_reason(poll)}. {NO_APOLOGY}"
-
-
-def follow_up_status(follow_up: FollowUpView) -> Rendered:
-    """The alert once someone owns it: who, by when, and their next steps until it is done."""
-    poll, value = follow_up.poll, str(follow_up.id)
-    request = poll.facts.request
-    headline = f"*Follow-up on {request.ref}*: {_reason(poll)}."
-    blocks = _case(poll, headline)
-    owner = mention(follow_up.owner_id) if follow_up.owner_id else "a supervisor"
-    if follow_up.done_at:
-        state = f"✅ Done by {owner} on {slack_date(follow_up.done_at)}."
-        buttons = []
-    elif follow_up.owner_id:
-        state = f"{owner} is following up; due by {slack_date(follow_up.due_at)}."
-        buttons = [
-            button("Write to the partner…", A.WRITE_FOLLOW_UP, value, primary=True),
-            button("Mark done", A.FINISH_FOLLOW_UP, value),
-        ]
-    else:
-        state = f"Not taken yet; due by {slack_date(follow_up.due_at)}."
-        buttons = [button("Take this follow-up", A.TAKE_FOLLOW_UP, value, primary=True)]
+    state, buttons = _follow_up_state(follow_up)
     blocks.append(SectionBlock(text=md(state)))
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
-    return blocks, f"Follow-up on {request.ref}: {state}"
+    return blocks, _alert_text(follow_up, reopened, state)
+
+
+def _follow_up_state(follow_up: FollowUpView) -> tuple[str, list[ButtonElement]]:
+    """Who owns it and by when, and the next steps until it is done."""
+    value = str(follow_up.id)
+    owner = mention(follow_up.owner_id) if follow_up.owner_id else "a supervisor"
+    if follow_up.done_at:
+        return f"✅ Done by {owner} on {slack_date(follow_up.done_at)}.", []
+    if follow_up.owner_id:
+        return f"{owner} is following up; due by {slack_date(follow_up.due_at)}.", [
+            button("Write to the partner…", A.WRITE_FOLLOW_UP, value, primary=True),
+            button("Mark done", A.FINISH_FOLLOW_UP, value),
+        ]
+    take = button("Take this follow-up", A.TAKE_FOLLOW_UP, value, primary=True)
+    return f"Not taken yet; due by {slack_date(follow_up.due_at)}.", [take]
+
+
+def _reopened(request: RequestSummary) -> str:
+    """A poll is sent at closing: a request open again since was reopened by the partner."""
+    if not request.status.is_open:
+        return ""
+    who = mention(request.assignee_id) if request.assignee_id else "nobody yet"
+    return (
+        f"🔁 *Reopened*: the partner reopened {request.ref} after answering; it is "
+        f"{request.status.label.lower()} now, with {who}."
+    )
+
+
+def _alert_text(follow_up: FollowUpView, reopened: str, state: str) -> str:
+    """The whole alert in plain words, for notifications and screen readers."""
+    poll = follow_up.poll
+    request = poll.facts.request
+    done = "Follow-up done" if follow_up.done_at else "Follow-up needed"
+    parts = [f"{done} on {request.ref} ({_summary(request)}, {request.priority}): {_reason(poll)}."]
+    if not follow_up.done_at:
+        parts.append(NO_APOLOGY)
+    answers = "; ".join(line.replace("*", "") for line in _answers(poll))
+    parts.append(f"Answers: {answers or 'none yet'}.")
+    if poll.comment.strip():
+        comment = escape(truncate(" ".join(poll.comment.split()), ENTRY_MAX))
+        parts.append(f"Comment: {comment}")
+    if reopened:
+        parts.append(reopened.replace("🔁 *Reopened*", "Reopened"))
+    parts.append(state.replace("✅ ", ""))
+    return truncate(" ".join(parts), TEXT_MAX)
 
 
 def follow_up_modal(follow_up_id: int, request: RequestSummary) -> View:

@@ -38,7 +38,6 @@ from bot.views.polls import (
     encode_poll_metadata,
     feedback_in_card_thread,
     follow_up_modal,
-    follow_up_status,
     follow_up_to_partner,
     kudos_message,
     low_score_alert,
@@ -125,6 +124,15 @@ FOLLOW_UP = FollowUpView(
     id=9, poll=POLL, owner_id=None, due_at=NOW + dt.timedelta(days=2), done_at=None
 )
 TAKEN = dataclasses.replace(FOLLOW_UP, owner_id="U0SUP")
+REOPENED_FOLLOW_UP = dataclasses.replace(
+    FOLLOW_UP,
+    poll=dataclasses.replace(
+        POLL,
+        facts=dataclasses.replace(
+            FACTS, request=dataclasses.replace(FACTS.request, status=RequestStatus.IN_PROGRESS)
+        ),
+    ),
+)
 DONE = dataclasses.replace(TAKEN, done_at=NOW + dt.timedelta(days=1))
 
 
@@ -165,11 +173,11 @@ MESSAGES: dict[str, Callable[[], tuple[list[Block], str]]] = {
     "kudos-unassigned": lambda: kudos_message(
         dataclasses.replace(KUDOS, facts=dataclasses.replace(FACTS, request=UNASSIGNED))
     ),
-    "alert": lambda: low_score_alert(POLL, timeline(15), follow_up_id=9),
-    "alert-no-timeline": lambda: low_score_alert(FRESH, [], follow_up_id=9),
-    "follow-up-open": lambda: follow_up_status(FOLLOW_UP),
-    "follow-up-taken": lambda: follow_up_status(TAKEN),
-    "follow-up-done": lambda: follow_up_status(DONE),
+    "alert": lambda: low_score_alert(FOLLOW_UP, timeline(15)),
+    "alert-no-timeline": lambda: low_score_alert(dataclasses.replace(FOLLOW_UP, poll=FRESH), []),
+    "alert-reopened": lambda: low_score_alert(REOPENED_FOLLOW_UP, timeline(2)),
+    "follow-up-taken": lambda: low_score_alert(TAKEN, []),
+    "follow-up-done": lambda: low_score_alert(DONE, []),
     "to-partner": lambda: follow_up_to_partner(REQUEST, "U0SUP", LONG),
 }
 MODALS: dict[str, Callable[[], View]] = {
@@ -389,7 +397,7 @@ def test_kudos_names_the_assignee_and_quotes_the_comment() -> None:
 
 
 def test_low_score_alert_says_no_apology_was_sent_and_offers_the_follow_up() -> None:
-    blocks, text = check_message(low_score_alert(POLL, timeline(3), follow_up_id=9))
+    blocks, text = check_message(low_score_alert(FOLLOW_UP, timeline(3)))
     whole = rendered(blocks, text)
     assert "No automated apology has been sent" in whole and "No automated apology" in text
     assert "A person should follow up" in whole
@@ -404,24 +412,33 @@ def test_low_score_alert_says_no_apology_was_sent_and_offers_the_follow_up() -> 
 def test_low_score_alert_shows_the_last_ten_partner_visible_entries() -> None:
     entries = [*timeline(15), *timeline(2, visible=False)]
     entries[-1] = dataclasses.replace(entries[-1], text="INTERNAL-ONLY note")
-    whole = out(low_score_alert(POLL, entries, follow_up_id=9))
+    whole = out(low_score_alert(FOLLOW_UP, entries))
     assert "entry 14" in whole and "entry 5 " in whole and "entry 4 " not in whole
     assert "INTERNAL-ONLY" not in whole and "last 10 of 15" in whole
     assert "@mallory" in whole  # a partner message is decoded, so its mention cannot ping
 
 
 def test_follow_up_status_moves_from_take_to_write_and_done() -> None:
-    blocks, _ = check_message(follow_up_status(FOLLOW_UP))
+    blocks, _ = check_message(low_score_alert(FOLLOW_UP, []))
     assert [b["value"] for b in by_action(blocks, A.TAKE_FOLLOW_UP)] == ["9"]
-    blocks, text = check_message(follow_up_status(TAKEN))
+    blocks, text = check_message(low_score_alert(TAKEN, []))
     assert [b["value"] for b in by_action(blocks, A.WRITE_FOLLOW_UP)] == ["9"]
     assert [b["value"] for b in by_action(blocks, A.FINISH_FOLLOW_UP)] == ["9"]
     assert not by_action(blocks, A.TAKE_FOLLOW_UP)
     labels = {b["text"]["text"] for b in buttons(blocks)}
     assert labels == {"Write to the partner…", "Mark done"}
     assert "<@U0SUP>" in rendered(blocks, text) and "due by <!date^" in rendered(blocks, text)
-    blocks, text = check_message(follow_up_status(DONE))
+    blocks, text = check_message(low_score_alert(DONE, []))
     assert not buttons(blocks) and "Done by <@U0SUP> on <!date^" in rendered(blocks, text)
+
+
+def test_low_score_alert_says_the_request_was_reopened_and_carries_it_in_its_text() -> None:
+    blocks, text = check_message(low_score_alert(REOPENED_FOLLOW_UP, []))
+    assert "*Reopened*: the partner reopened REQ-42" in rendered(blocks, text)
+    assert "Reopened: the partner reopened REQ-42" in text and "in progress now" in text
+    assert "Kept informed: No" in text and "Ping &lt;!channel&gt;" in text
+    _, closed_text = check_message(low_score_alert(FOLLOW_UP, []))
+    assert "reopened" not in closed_text
 
 
 def test_follow_up_to_partner_is_plainly_from_the_supervisor() -> None:
