@@ -95,7 +95,8 @@ def outcome_words(outcome: TargetOutcome) -> str:
     """ "First response: met, 12 min", "Resolution: missed by 2 h" or "Resolution due …"."""
     if outcome.verdict is Verdict.PENDING:
         return f"{outcome.name} due {slack_date(outcome.due)}"
-    return f"{outcome.name}: {_verdict(outcome).lower()}"
+    verdict = _verdict(outcome)
+    return f"{outcome.name}: {verdict[:1].lower()}{verdict[1:]}"
 
 
 def card_actions(request: RequestSummary) -> ActionsBlock:
@@ -150,8 +151,8 @@ def _verdict(outcome: TargetOutcome) -> str:
     if outcome.verdict is Verdict.MET:
         return f"Met, {human_duration(outcome.took)}" if outcome.took is not None else "Met"
     if outcome.late_by:
-        return f"⚠️ Missed by {human_duration(outcome.late_by)}"
-    return f"⚠️ Missed (was due {slack_date(outcome.due)})"
+        return f"Missed by {human_duration(outcome.late_by)} ⚠️"
+    return f"Missed (was due {slack_date(outcome.due)}) ⚠️"
 
 
 def clock_line(request: RequestSummary) -> str:
