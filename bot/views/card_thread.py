@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block, SectionBlock
 
 from bot.domain.summary import Change, RequestSummary
 from bot.domain.transitions import Action
-from bot.views.text import escape, md, mention, plain_from_slack, quote_within
+from bot.views.text import escape, md, mention, plain_from_slack, quote_within, speaks
 
 SECTION_MAX = 3000
 TOLD_LABEL = "*Partner was told:*"
@@ -18,6 +18,7 @@ def labelled_quote(label: str, text: str) -> SectionBlock:
     return SectionBlock(text=md(f"{label}\n{quote_within(text, SECTION_MAX - len(label) - 1)}"))
 
 
+@speaks
 def card_thread_entry(change: Change) -> tuple[list[Block], str]:
     """One line saying what happened and who did it, then what the partner and team were told."""
     headline, told_label = _headline(change)
@@ -29,6 +30,7 @@ def card_thread_entry(change: Change) -> tuple[list[Block], str]:
     return blocks, f"{change.request.ref}: {headline}"
 
 
+@speaks
 def partner_reply_in_card_thread(request: RequestSummary, text: str) -> tuple[list[Block], str]:
     """Relay a partner's thread reply (Slack-encoded event text) without re-issuing its pings."""
     label = f"*From the partner {mention(request.partner_id)}:*"

@@ -20,7 +20,7 @@ from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary
 from bot.views.card_thread import labelled_quote
 from bot.views.ids import ClosingActionId, ClosingBlockId, ClosingCallbackId
-from bot.views.text import escape, md, mention, plain, slack_date, truncate
+from bot.views.text import escape, md, mention, plain, slack_date, speaks, truncate
 from bot.views.triage_modals import encode_request_metadata
 
 Rendered = tuple[list[Block], str]
@@ -28,6 +28,7 @@ TEXT_MAX = 3000
 SUMMARY_MAX = 150
 
 
+@speaks
 def resolution_with_confirmation(
     request: RequestSummary, resolution: str, *, auto_close_at: dt.datetime
 ) -> Rendered:
@@ -72,6 +73,7 @@ class ResolutionAnswer(StrEnum):
     REOPENED = "reopened"
 
 
+@speaks
 def resolution_answered(
     request: RequestSummary, resolution: str, *, answer: ResolutionAnswer, at: dt.datetime
 ) -> Rendered:
@@ -96,6 +98,7 @@ def resolution_answered(
     return blocks, f"{text} {outcome}"
 
 
+@speaks
 def auto_closed_then_reopened(request: RequestSummary, *, reopened_at: dt.datetime) -> Rendered:
     """The closed-by-itself message once its Reopen was used: the button goes."""
     text = (
@@ -120,12 +123,14 @@ def reopen_modal(number: int, summary: str) -> View:
     return modal(ClosingCallbackId.REOPEN, "Still not fixed", "Reopen", metadata, blocks)
 
 
+@speaks
 def confirmed_message(request: RequestSummary) -> Rendered:
     """Acknowledge the partner's confirmation, so they know nothing more is expected of them."""
     text = f"Thank you for confirming. *{request.ref}* is closed."
     return [SectionBlock(text=md(text))], f"{request.ref} is closed."
 
 
+@speaks
 def auto_closed_message(request: RequestSummary, *, reopen_until: dt.datetime) -> Rendered:
     """Say it closed without an answer, and that reopening stays one click away for a while."""
     text = (
@@ -137,6 +142,7 @@ def auto_closed_message(request: RequestSummary, *, reopen_until: dt.datetime) -
     return blocks, text.replace("*", "")
 
 
+@speaks
 def reopened_message(request: RequestSummary) -> Rendered:
     """Confirm a reopening: who has it now and when the partner will hear next."""
     lines = [f"*{request.ref}* is reopened and back with the technicians."]
@@ -151,6 +157,7 @@ def reopened_message(request: RequestSummary) -> Rendered:
     return [SectionBlock(text=md(" ".join(lines)))], " ".join(lines).replace("*", "")
 
 
+@speaks
 def reopened_card_note(request: RequestSummary, reason: str) -> Rendered:
     """Put the partner's reason in the card's thread, in front of the person who has the request."""
     who = (

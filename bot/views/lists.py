@@ -15,7 +15,17 @@ from slack_sdk.models.blocks import (
 from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.views.ids import ActionId
-from bot.views.text import AGO, escape, md, mention, plain, plain_from_slack, slack_date, truncate
+from bot.views.text import (
+    AGO,
+    escape,
+    md,
+    mention,
+    plain,
+    plain_from_slack,
+    slack_date,
+    speaks,
+    truncate,
+)
 from bot.views.triage_card import PRIORITY_MARK
 
 PARTNER_LIST_SHOWN = 20
@@ -42,6 +52,7 @@ SLACK_TEXT_KINDS = frozenset(
 )
 
 
+@speaks
 def partner_request_list(
     requests: Sequence[RequestSummary], command: str
 ) -> tuple[list[Block], str]:
@@ -56,6 +67,7 @@ def partner_request_list(
     return blocks, f"You have {count} open request{'s' if count != 1 else ''}."
 
 
+@speaks
 def request_status(
     request: RequestSummary,
     timeline: Sequence[TimelineEntry],
@@ -87,6 +99,7 @@ def request_status(
     return blocks, f"{request.ref}: {request.status.label}, {request.priority}"
 
 
+@speaks
 def technician_queue(
     unclaimed: Sequence[RequestSummary], mine: Sequence[RequestSummary]
 ) -> tuple[list[Block], str]:

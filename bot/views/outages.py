@@ -29,7 +29,7 @@ from bot.domain.outage import (
 )
 from bot.views.card_thread import labelled_quote
 from bot.views.ids import OutageActionId, OutageBlockId
-from bot.views.text import escape, md, mention, plain, slack_date, truncate
+from bot.views.text import escape, md, mention, plain, slack_date, speaks, truncate
 
 Rendered = tuple[list[Block], str]
 MARK = {OutageKind.OUTAGE: "🔴", OutageKind.DEGRADATION: "🟠", OutageKind.MAINTENANCE: "🛠️"}
@@ -55,6 +55,7 @@ def headline(outage: OutageSummary) -> str:
     return f"{mark} *{words}* · {outage.ref}"
 
 
+@speaks
 def announcement(outage: OutageSummary) -> Rendered:
     """The post in the announcements channel, kept up to date in place after every change."""
     lines = [headline(outage), _window(outage)]
@@ -68,6 +69,7 @@ def announcement(outage: OutageSummary) -> Rendered:
     return blocks, _plain(headline(outage))
 
 
+@speaks
 def announcement_reply(change: OutageChange) -> Rendered:
     """A reply in the announcement's thread, so the thread holds the outage's history."""
     outage, who = change.outage, mention(change.actor_id) if change.actor_id else "Liaison"
@@ -89,6 +91,7 @@ def announcement_reply(change: OutageChange) -> Rendered:
     return blocks, _plain(f"{outage.ref}: {line}")
 
 
+@speaks
 def partner_notice(change: OutageChange) -> Rendered:
     """The direct message to a partner: what is wrong, what to do, and what happens next."""
     outage = change.outage
@@ -146,6 +149,7 @@ def outage_banner_blocks(banners: Sequence[OutageBanner]) -> list[Block]:
     return blocks
 
 
+@speaks
 def outage_list(board: OutageBoard) -> Rendered:
     """`/request outages`: what is broken now and what is planned; buttons for technicians."""
     blocks: list[Block] = []
@@ -170,6 +174,7 @@ def outage_list(board: OutageBoard) -> Rendered:
     return blocks, f"{count} current outage(s), {planned} upcoming maintenance window(s)"
 
 
+@speaks
 def outage_confirmation(event: OutageEvent, outcome: OutageOutcome) -> Rendered:
     """Tell the technician what their change did; after a resolution, offer the linked requests."""
     outage = outcome.outage
@@ -212,6 +217,7 @@ def _link_offer(outage: OutageSummary, refs: Sequence[str]) -> list[Block]:
     return [SectionBlock(text=md(text)), ActionsBlock(elements=[button])]
 
 
+@speaks
 def linked_now_message(outage: OutageSummary, refs: Sequence[str]) -> Rendered:
     """What linking the earlier requests did."""
     if not refs:
@@ -222,6 +228,7 @@ def linked_now_message(outage: OutageSummary, refs: Sequence[str]) -> Rendered:
     return [SectionBlock(text=md(line))], _plain(line)
 
 
+@speaks
 def linked_resolution_message(result: LinkedResolution) -> Rendered:
     """What resolving the linked requests together did, request by request."""
     if not result.resolved and not result.skipped:
@@ -236,6 +243,7 @@ def linked_resolution_message(result: LinkedResolution) -> Rendered:
     return [SectionBlock(text=md(text))], summary
 
 
+@speaks
 def linked_request_note(outage: OutageSummary, request_ref: str) -> Rendered:
     """In the partner's request thread: their request was filed during a known outage."""
     text = (
@@ -251,6 +259,7 @@ def linked_request_note(outage: OutageSummary, request_ref: str) -> Rendered:
     return blocks, f"{request_ref} is linked to {outage.ref}"
 
 
+@speaks
 def linked_card_note(outage: OutageSummary, *, by: str | None = None) -> Rendered:
     """In the card's thread: the request is linked to an outage (filed during it, or by hand)."""
     what = f"{outage.kind.label.lower()} of {escape(outage.service_name)}"

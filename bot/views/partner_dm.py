@@ -13,11 +13,12 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.summary import RequestSummary
 from bot.views.ids import ActionId
-from bot.views.text import escape, md, plain, quote, slack_date, truncate
+from bot.views.text import escape, md, plain, quote, slack_date, speaks, truncate
 
 REPLY_HINT = "Reply in this thread to add information; it reaches the technicians."
 
 
+@speaks
 def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
     """The confirmation DM: number, priority and honest times for what happens next."""
     header = (

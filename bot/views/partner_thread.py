@@ -10,7 +10,7 @@ from bot.domain.transitions import Action
 from bot.views.card_thread import labelled_quote
 from bot.views.ids import ActionId
 from bot.views.partner_dm import REPLY_HINT
-from bot.views.text import md, mention, plain, plain_from_slack, slack_date, truncate
+from bot.views.text import md, mention, plain, plain_from_slack, slack_date, speaks, truncate
 
 FILE_VALUE_MAX = 2000
 RESOLVED_HINT = "If it is not fixed, reply in this thread and the technicians will see it."
@@ -44,6 +44,7 @@ def partner_change_message(change: Change) -> tuple[list[Block], str] | None:
     return blocks, truncate(f"{text} {footer}".strip(), 3000)
 
 
+@speaks
 def partner_withdrawn_message(request: RequestSummary) -> tuple[list[Block], str]:
     """Confirm a withdrawal, so the partner knows the technicians have stopped."""
     text = (

@@ -25,7 +25,16 @@ from bot.views.card_thread import labelled_quote
 from bot.views.closing import button, modal
 from bot.views.ids import ClosingActionId, ClosingBlockId, ClosingCallbackId
 from bot.views.lists import KIND_WORDS, SLACK_TEXT_KINDS
-from bot.views.text import escape, md, mention, plain, plain_from_slack, slack_date, truncate
+from bot.views.text import (
+    escape,
+    md,
+    mention,
+    plain,
+    plain_from_slack,
+    slack_date,
+    speaks,
+    truncate,
+)
 from bot.views.triage_card import PRIORITY_MARK
 
 Rendered = tuple[list[Block], str]
@@ -52,6 +61,7 @@ METADATA_VERSION = 1
 NO_APOLOGY = "No automated apology has been sent."
 
 
+@speaks
 def poll_message(poll: PollView) -> Rendered:
     """The facts first, then a few optional questions; once closed, only what was answered."""
     request = poll.facts.request
@@ -152,6 +162,7 @@ def decode_poll_metadata(raw: str | None) -> int | None:
     return _decode(raw, "poll")
 
 
+@speaks
 def feedback_in_card_thread(poll: PollView) -> Rendered:
     """The answers in the card's thread, so the technician sees their own feedback first-hand."""
     request = poll.facts.request
@@ -166,6 +177,7 @@ def feedback_in_card_thread(poll: PollView) -> Rendered:
     return blocks, f"{request.ref}: feedback from the partner"
 
 
+@speaks
 def kudos_message(poll: PollView) -> Rendered:
     """Share praise with the whole team, naming the person who earned it."""
     request = poll.facts.request
@@ -179,6 +191,7 @@ def kudos_message(poll: PollView) -> Rendered:
     return blocks, headline.replace("*", "")
 
 
+@speaks
 def low_score_alert(follow_up: FollowUpView, timeline: Sequence[TimelineEntry]) -> Rendered:
     """A low score in front of the supervisors, kept current in place as things move on.
 
@@ -283,6 +296,7 @@ def decode_follow_up_metadata(raw: str | None) -> int | None:
     return _decode(raw, "fu")
 
 
+@speaks
 def follow_up_to_partner(request: RequestSummary, supervisor_id: str, text: str) -> Rendered:
     """The supervisor's message in the partner's thread, plainly from that person."""
     label = f"{mention(supervisor_id)} (supervisor) writes about *{request.ref}*:"

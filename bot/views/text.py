@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject
+from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject
 
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
@@ -114,3 +117,74 @@ def quote_within(text: str, limit: int) -> str:
         if len(quoted) <= limit or size <= 1:
             return quoted
         size = max(1, size - (len(quoted) - limit))
+
+
+_EMPHASIS = re.compile(r"(?<![\w<])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w>])")
+_FACTS = re.compile(r"\b(?:REQ|OUT)-\d+\b|<@[UW][A-Z0-9]+>|<!date\^\d+\^|\bP[1-4]\b")
+SPOKEN_MAX = 3900  # chat.update refuses text over 4,000 characters
+SPOKEN_LINE_MAX = 250  # a long quote or list entry must not crowd out the lines after it
+_CUT_ENTITY = re.compile(r"&[a-z]*$|<[^>]*$")
+
+
+def spoken(lead: str, blocks: Sequence[Block]) -> str:
+    """A message's top-level text: its headline, then every block in plain words.
+
+    Screen readers and notifications read this text, not the blocks, so it must say all the
+    blocks say. The first block is left out when the headline already carries its facts.
+    """
+    parts = [_block_words(b.to_dict()) for b in blocks]
+    parts = [p for p in parts if p]
+    if parts and _facts(parts[0]) <= _facts(lead) and len(parts[0]) <= 2 * len(lead):
+        parts = parts[1:]
+    words = "\n".join(_shortened(line) for part in parts for line in part.splitlines())
+    if not words:
+        return lead
+    return truncate(f"{lead}\n{words}" if lead else words, SPOKEN_MAX)
+
+
+def plain_words(mrkdwn: str) -> str:
+    """Mrkdwn without its emphasis and quote marks; mentions and dates stay (Slack renders them)."""
+    lines = [line.removeprefix("> ").removeprefix("&gt; ") for line in mrkdwn.splitlines()]
+    return _EMPHASIS.sub(r"\2", "\n".join(lines)).strip()
+
+
+def _block_words(block: dict[str, Any]) -> str:
+    kind = block.get("type")
+    if kind in ("actions", "input", "divider", "image"):
+        return ""
+    texts: list[str] = []
+    if isinstance(block.get("text"), dict):
+        texts.append(plain_words(block["text"]["text"]))
+    for field in block.get("fields") or []:
+        label, _, value = plain_words(field["text"]).partition("\n")
+        texts.append(f"{label}: {value}" if value else label)
+    for element in block.get("elements") or []:
+        if isinstance(element, dict) and element.get("type") in ("mrkdwn", "plain_text"):
+            texts.append(plain_words(element["text"]))
+    return "\n".join(t for t in texts if t)
+
+
+def _shortened(line: str) -> str:
+    """A line cut to SPOKEN_LINE_MAX without leaving half an entity, mention or date."""
+    if len(line) <= SPOKEN_LINE_MAX:
+        return line
+    return _CUT_ENTITY.sub("", line[: SPOKEN_LINE_MAX - 1]).rstrip() + "…"
+
+
+def _facts(text: str) -> set[str]:
+    return set(_FACTS.findall(text))
+
+
+Rendered = tuple[list[Block], str]
+P = ParamSpec("P")
+
+
+def speaks(view: Callable[P, Rendered]) -> Callable[P, Rendered]:
+    """Give a message view's text the whole message in plain words (see spoken)."""
+
+    @functools.wraps(view)
+    def with_words(*args: P.args, **kwargs: P.kwargs) -> Rendered:
+        blocks, lead = view(*args, **kwargs)
+        return blocks, spoken(lead, blocks)
+
+    return with_words

@@ -41,6 +41,7 @@ CLOSED_MARK = {
     RequestStatus.WITHDRAWN: "↩️",
 }
 CARD_DETAILS_MAX = 1200
+CARD_TEXT_DETAILS = 600
 
 
 def triage_card(request: RequestSummary) -> tuple[list[Block], str]:
@@ -87,6 +88,9 @@ def card_text(request: RequestSummary) -> str:
         facts.append(f"Clock paused since {slack_date(request.paused_at)}, waiting on the partner.")
     if request.needed_by:
         facts.append(f"Needed by {slack_day(request.needed_by)}.")
+    if request.details:
+        details = escape(truncate(" ".join(request.details.split()), CARD_TEXT_DETAILS))
+        facts.append(f"Details: {details}")
     text = " ".join(facts)
     return text if request.status.is_open else f"{request.status.label}: {text}"
 
