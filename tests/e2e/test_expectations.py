@@ -46,7 +46,7 @@ async def test_unclaimed_request_warns_the_channel_then_records_the_breach(
     row = await stored(liaison, 1)
     assert row is not None and row.first_response_breached_at == row.first_response_due
     assert "target was due" in thread_text(liaison)
-    assert "First-response target missed" in card(liaison).rendered
+    assert "*First response*\nMissed (was due" in card(liaison).rendered
     assert "first_response_breached" in await kinds(liaison)
 
 
