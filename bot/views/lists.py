@@ -26,7 +26,7 @@ from bot.views.text import (
     speaks,
     truncate,
 )
-from bot.views.triage_card import PRIORITY_MARK
+from bot.views.triage_card import PRIORITY_MARK, outcome_fields
 
 PARTNER_LIST_SHOWN = 20
 QUEUE_SHOWN = 20
@@ -81,8 +81,7 @@ def request_status(
         md(f"*Service*\n{escape(truncate(request.service_name, 200))}"),
         md(f"*Assignee*\n{_assignee(request)}"),
         md(f"*Opened*\n{slack_date(request.opened_at)}"),
-        md(f"*First response due*\n{slack_date(request.first_response_due)}"),
-        md(f"*Resolution due*\n{slack_date(request.resolution_due)}"),
+        *outcome_fields(request),
     ]
     if request.status.is_open and request.next_update_due:
         fields.append(md(f"*Next update by*\n{slack_date(request.next_update_due)}"))

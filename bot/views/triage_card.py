@@ -134,15 +134,20 @@ def _fields(request: RequestSummary) -> list[MarkdownTextObject]:
         md(f"*Assignee*\n{assignee}"),
         md(f"*Opened*\n{slack_date(request.opened_at, AGO)}"),
     ]
-    # A deadline shows only while it still applies; once decided, the card says how it went.
-    for outcome in _outcomes(request):
-        if outcome.decided:
-            fields.append(md(f"*{outcome.name}*\n{_verdict(outcome)}"))
-        else:
-            fields.append(md(f"*{outcome.name} due*\n{slack_date(outcome.due)}"))
+    fields += outcome_fields(request)
     if request.status.is_open and request.next_update_due:
         fields.append(md(f"*Partner hears from us by*\n{slack_date(request.next_update_due)}"))
     return fields
+
+
+def outcome_fields(request: RequestSummary) -> list[MarkdownTextObject]:
+    """A deadline while it still applies; once decided, how it went ("Met, 12 min")."""
+    return [
+        md(f"*{o.name}*\n{_verdict(o)}")
+        if o.decided
+        else md(f"*{o.name} due*\n{slack_date(o.due)}")
+        for o in _outcomes(request)
+    ]
 
 
 def _outcomes(request: RequestSummary) -> list[TargetOutcome]:

@@ -550,3 +550,17 @@ def test_help_lists_the_new_sub_commands() -> None:
     _, text = help_message("/request")
     for usage in ("/request list", "/request status REQ-42", "/request queue"):
         assert usage in text
+
+
+def test_status_shows_how_decided_targets_went_and_no_spent_deadline() -> None:
+    request = summary(
+        status=RequestStatus.RESOLVED,
+        opened_at=NOW - dt.timedelta(hours=3, minutes=12),
+        first_response_due=NOW - dt.timedelta(hours=2),
+        first_responded_at=NOW - dt.timedelta(hours=3),
+        resolved_at=NOW,
+    )
+    blocks, text = check_message(request_status(request, []))
+    shown = rendered(blocks, text)
+    assert "*First response*\\nMet, 12 min" in shown and "First response due" not in shown
+    assert "Resolution due" not in shown
