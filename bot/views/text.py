@@ -68,6 +68,11 @@ def use_fallback_zone(zone: dt.tzinfo) -> None:
     _FALLBACK_ZONE[0] = zone
 
 
+def fallback_zone() -> dt.tzinfo:
+    """The zone date fallbacks are written in."""
+    return _FALLBACK_ZONE[0]
+
+
 def slack_date(moment: dt.datetime, fmt: str = WHEN) -> str:
     """A time Slack shows in each reader's own zone, with a fallback in the shop's zone."""
     return f"<!date^{int(moment.timestamp())}^{fmt}|{date_fallback(moment, fmt)}>"

@@ -10,6 +10,7 @@ import pytest
 from bot.views.text import (
     DAY,
     escape,
+    fallback_zone,
     human_duration,
     plain_from_slack,
     quote,
@@ -57,16 +58,18 @@ def test_quote_escapes_every_line() -> None:
 
 def test_slack_date_carries_epoch_format_and_a_fallback_in_the_shops_zone() -> None:
     moment = dt.datetime(2026, 11, 24, 14, 30, tzinfo=dt.UTC)
-    assert slack_date(moment) == (
-        f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}"
-        "|Nov 24, 2026 at 2:30 PM UTC>"
-    )
-    use_fallback_zone(ZoneInfo("America/New_York"))
+    before = fallback_zone()
     try:
+        use_fallback_zone(ZoneInfo("UTC"))
+        assert slack_date(moment) == (
+            f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}"
+            "|Nov 24, 2026 at 2:30 PM UTC>"
+        )
+        use_fallback_zone(ZoneInfo("America/New_York"))
         assert slack_date(moment).endswith("|Nov 24, 2026 at 9:30 AM EST>")
         assert slack_date(moment, DAY).endswith("^{date_short_pretty}|Nov 24, 2026>")
     finally:
-        use_fallback_zone(ZoneInfo("UTC"))
+        use_fallback_zone(before)
 
 
 def test_a_calendar_day_reads_like_the_dates_around_it() -> None:
