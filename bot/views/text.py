@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject
 
+from bot.views.encoding import encode
+
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
@@ -137,7 +139,7 @@ def spoken(lead: str, blocks: Sequence[Block]) -> str:
     Screen readers and notifications read this text, not the blocks, so it must say all the
     blocks say. The first block is left out when the headline already carries its facts.
     """
-    parts = [_block_words(b.to_dict()) for b in blocks]
+    parts = [_block_words(encode(b)) for b in blocks]
     parts = [p for p in parts if p]
     if parts and _facts(parts[0]) <= _facts(lead) and len(parts[0]) <= 2 * len(lead):
         parts = parts[1:]
