@@ -10,7 +10,16 @@ from bot.domain.transitions import Action
 from bot.views.card_thread import labelled_quote
 from bot.views.ids import ActionId
 from bot.views.partner_dm import REPLY_HINT
-from bot.views.text import md, mention, plain, plain_from_slack, slack_date, speaks, truncate
+from bot.views.text import (
+    md,
+    mention,
+    plain,
+    plain_from_slack,
+    slack_date,
+    speaks,
+    spoken,
+    truncate,
+)
 
 FILE_VALUE_MAX = 2000
 RESOLVED_HINT = "If it is not fixed, reply in this thread and the technicians will see it."
@@ -41,7 +50,7 @@ def partner_change_message(change: Change) -> tuple[list[Block], str] | None:
     text = headline.replace("*", "")
     if request.ref not in text:
         text = f"{request.ref}: {text}"
-    return blocks, truncate(f"{text} {footer}".strip(), 3000)
+    return blocks, spoken(text, blocks)
 
 
 @speaks

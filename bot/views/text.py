@@ -127,7 +127,7 @@ def quote_within(text: str, limit: int) -> str:
 
 
 _EMPHASIS = re.compile(r"(?<![\w<])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w>])")
-_FACTS = re.compile(r"\b(?:REQ|OUT)-\d+\b|<@[UW][A-Z0-9]+>|<!date\^\d+\^|\bP[1-4]\b")
+_WORD = re.compile(r"[\w@^!<>-]+")
 SPOKEN_MAX = 3900  # chat.update refuses text over 4,000 characters
 SPOKEN_LINE_MAX = 250  # a long quote or list entry must not crowd out the lines after it
 _CUT_ENTITY = re.compile(r"&[a-z]*$|<[^>]*$")
@@ -141,7 +141,7 @@ def spoken(lead: str, blocks: Sequence[Block]) -> str:
     """
     parts = [_block_words(encode(b)) for b in blocks]
     parts = [p for p in parts if p]
-    if parts and _facts(parts[0]) <= _facts(lead) and len(parts[0]) <= 2 * len(lead):
+    if parts and _said(parts[0]) in _said(lead):
         parts = parts[1:]
     words = "\n".join(_shortened(line) for part in parts for line in part.splitlines())
     if not words:
@@ -178,8 +178,9 @@ def _shortened(line: str) -> str:
     return _CUT_ENTITY.sub("", line[: SPOKEN_LINE_MAX - 1]).rstrip() + "…"
 
 
-def _facts(text: str) -> set[str]:
-    return set(_FACTS.findall(text))
+def _said(text: str) -> str:
+    """Words only, for comparing what two texts say regardless of marks and spacing."""
+    return " ".join(_WORD.findall(text.lower()))
 
 
 Rendered = tuple[list[Block], str]

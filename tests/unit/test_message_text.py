@@ -125,6 +125,8 @@ def test_the_text_carries_the_facts_of_the_blocks(name: str) -> None:
     assert set(PEOPLE.findall(shown)) <= set(PEOPLE.findall(text)), text
     assert set(DATES.findall(shown)) <= set(DATES.findall(text)), text
     assert set(PRIORITY.findall(everything)) <= set(PRIORITY.findall(text)), text
+    for quoted in re.findall(r"^> (.{1,40})", shown, re.MULTILINE):  # what someone wrote
+        assert quoted.strip() in text, (quoted, text)
 
 
 MARKS = (*PRIORITY_MARK.values(), *CLOSED_MARK.values(), "⚠️", "✅", "🔁", "⏸️")
