@@ -212,7 +212,7 @@ async def test_a_request_raised_to_p1_takes_p1_targets_from_when_it_was_opened(
     assert row.resolution_due == opened + 4 * HOUR
     # The first response was already 15 minutes late under P1: breached at once, shown, said.
     assert row.first_response_breached_at == liaison.clock.now()
-    assert "First-response target missed" in card(liaison).rendered
+    assert "*First response*\nMissed by 15 min" in card(liaison).rendered
     breaches = [m for m in card_thread(liaison) if "target was due" in m.rendered]
     assert len(breaches) == 1
     history_kinds = await kinds(liaison)
