@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
@@ -16,6 +19,7 @@ from bot.services.queries import summarise_in
 from bot.views.relayed import relayed_deletion, relayed_reply
 from storage import events, history, requests
 from storage.engine import Database
+from storage.models import Request
 
 logger = logging.getLogger(__name__)
 
@@ -51,24 +55,14 @@ class ConversationRelay:
         allowed, refused = self._split(post.files)
         now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await requests.find_by_partner_thread(
-                session, channel=post.channel, ts=post.thread_ts
-            )
-            if row is None or row.partner_id != post.user:
+            row = await self._partners_request(session, post.channel, post.thread_ts, post.user)
+            if row is None:
                 return False
             if not await events.mark_seen(session, event_id=event_id, now=now):
                 return True
             summary = summarise_in(row, self._catalogue)  # recorded whatever the status
-            await history.append_event(
-                session,
-                request_id=row.id,
-                at=now,
-                kind="partner_message",
-                actor_id=post.user,
-                partner_visible=True,
-                text=text,
-                data={"ts": post.ts, **_file_data(allowed, refused)},
-            )
+            data = {"ts": post.ts, **_file_data(allowed, refused)}
+            await _remember(session, summary, "partner_message", text, data, now)
             rendered = relayed_reply(
                 summary, text, files=allowed, refused=refused, max_bytes=self._max_bytes
             )
@@ -103,24 +97,12 @@ class ConversationRelay:
         allowed, refused = self._split(edit.files)
         now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await requests.find_by_partner_thread(
-                session, channel=edit.channel, ts=edit.thread_ts
-            )
-            if row is None or row.partner_id != edit.user:
-                return
-            if not await events.mark_seen(session, event_id=event_id, now=now):
+            row = await self._partners_request(session, edit.channel, edit.thread_ts, edit.user)
+            if row is None or not await events.mark_seen(session, event_id=event_id, now=now):
                 return
             summary = summarise_in(row, self._catalogue)
-            await history.append_event(
-                session,
-                request_id=row.id,
-                at=now,
-                kind="partner_message_edited",
-                actor_id=edit.user,
-                partner_visible=True,
-                text=text,
-                data={"ts": edit.ts, "previous": edit.previous_text},
-            )
+            data = {"ts": edit.ts, "previous": edit.previous_text}
+            await _remember(session, summary, "partner_message_edited", text, data, now)
             rendered = relayed_reply(
                 summary,
                 text,
@@ -148,24 +130,15 @@ class ConversationRelay:
         """Note in the card's thread that the partner deleted a reply, and record it."""
         now = self._clock.now()
         async with self._db.transaction() as session:
-            row = await requests.find_by_partner_thread(
-                session, channel=deletion.channel, ts=deletion.thread_ts
+            row = await self._partners_request(
+                session, deletion.channel, deletion.thread_ts, deletion.user
             )
-            if row is None or row.partner_id != deletion.user:
-                return
-            if not await events.mark_seen(session, event_id=event_id, now=now):
+            if row is None or not await events.mark_seen(session, event_id=event_id, now=now):
                 return
             summary = summarise_in(row, self._catalogue)
-            await history.append_event(
-                session,
-                request_id=row.id,
-                at=now,
-                kind="partner_message_deleted",
-                actor_id=deletion.user,
-                partner_visible=True,
-                text=deletion.previous_text,
-                data={"ts": deletion.ts},
-            )
+            data = {"ts": deletion.ts}
+            kind = "partner_message_deleted"
+            await _remember(session, summary, kind, deletion.previous_text, data, now)
             await notices.card_thread_reply(
                 session,
                 request=summary,
@@ -175,6 +148,14 @@ class ConversationRelay:
             )
         self._committed()
         logger.info("partner deletion noted request=%s ts=%s", summary.ref, deletion.ts)
+
+    @staticmethod
+    async def _partners_request(
+        session: AsyncSession, channel: str, thread_ts: str, user: str
+    ) -> Request | None:
+        """The request whose DM thread this is, if it is this person's own."""
+        row = await requests.find_by_partner_thread(session, channel=channel, ts=thread_ts)
+        return row if row is not None and row.partner_id == user else None
 
     def _split(
         self, files: Sequence[SharedFile]
@@ -191,6 +172,27 @@ class ConversationRelay:
             url=file.download_url,
             max_bytes=self._max_bytes,
         )
+
+
+async def _remember(
+    session: AsyncSession,
+    request: RequestSummary,
+    kind: str,
+    text: str,
+    data: Mapping[str, object],
+    now: dt.datetime,
+) -> None:
+    """Keep what the partner said (or unsaid) in the request's history, as they put it."""
+    await history.append_event(
+        session,
+        request_id=request.id,
+        at=now,
+        kind=kind,
+        actor_id=request.partner_id,
+        partner_visible=True,
+        text=text,
+        data=dict(data),
+    )
 
 
 def _file_data(
