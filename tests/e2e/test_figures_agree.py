@@ -18,6 +18,7 @@ from bot.settings import load_offline_settings
 from tests.e2e.helpers import PAT, file_request, stored
 from tests.e2e.test_closing import click, in_thread, poll_id, resolved_request
 from tests.e2e.test_home import open_home
+from tests.e2e.test_triage import SAM
 
 pytestmark = pytest.mark.e2e
 MORGAN = "U0MORGAN"
@@ -40,19 +41,23 @@ NAMES = (
 
 
 async def play_a_busy_minute(liaison: LocalLiaison) -> None:
-    """Filed, resolved, closed, rated 1 of 5 and reopened, all without the clock moving."""
+    """Filed, resolved, reopened, resolved again, closed and rated 1 of 5, all at one instant."""
     start = liaison.clock.now()
     await resolved_request(liaison)
+    # Still broken: the partner sends it back from the resolution (through the service).
+    await liaison.runtime.triage.apply(
+        1, actor=PAT, edit=Edit(Action.REOPEN, partner_message="It broke again")
+    )
+    await liaison.runtime.triage.apply(
+        1, actor=SAM, edit=Edit(Action.RESOLVE, partner_message="Replaced the cable as well")
+    )
+    await liaison.settle()
     await click(liaison, PAT, in_thread(liaison, "req_confirm_fixed"), "req_confirm_fixed")
     poll = in_thread(liaison, "poll_rate")
     await click(liaison, PAT, poll, "poll_rate:1", f"{poll_id(poll)}:1")
-    # A closed request is reopened from the thread's closing message or through the service.
-    edit = Edit(Action.REOPEN, partner_message="It broke again")
-    await liaison.runtime.triage.apply(1, actor=PAT, edit=edit)
-    await liaison.settle()
     await file_request(liaison, summary="Printer jams")
     row = await stored(liaison, 1)
-    assert row is not None and row.status == "in_progress", "reopened"
+    assert row is not None and row.status == "closed", "closed after the second resolution"
     assert liaison.clock.now() == start, "everything happened at the same instant"
 
 
