@@ -57,6 +57,17 @@ def database_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path
 
 
 @pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """The session's PostgreSQL database, emptied, for what only PostgreSQL can show (races,
+    replicas); skipped where no server answers."""
+    url = request.getfixturevalue("postgres_session_url")
+    if url is None:
+        pytest.skip("PostgreSQL skipped: no server (set TEST_POSTGRES_URL to run these)")
+    databases.run_blocking(databases.empty_postgres_database(url))
+    return str(url)
+
+
+@pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A fresh, migrated SQLite file (for tests that are about SQLite itself)."""
     return databases.copy_sqlite(sqlite_template, tmp_path / "liaison.db")

@@ -29,6 +29,7 @@ class _Waiting(Generic[J, R]):
     job: J
     result: asyncio.Future[R]
     deadline: float | None  # event-loop time by which its transaction must have begun
+    taken: bool = False  # in a batch being written: its outcome is near, whatever the clock
 
 
 class GroupCommit(Generic[J, R]):
@@ -51,17 +52,29 @@ class GroupCommit(Generic[J, R]):
         self._worker: asyncio.Task[None] | None = None
 
     async def submit(self, job: J) -> R:
-        """Return once `job` is committed; WriterBusy if it could not begin before the deadline."""
+        """Return once `job` is committed; WriterBusy if it could not begin before the deadline.
+
+        The caller never waits past its deadline for a writer that has not yet taken its job:
+        a partner is answered in time, and a job withdrawn unwritten is never written later.
+        """
         loop = asyncio.get_running_loop()
         waiting: _Waiting[J, R] = _Waiting(job, loop.create_future(), current_deadline())
         self._queue.append(waiting)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain(), name="group-commit")
+        if waiting.deadline is not None:
+            await asyncio.wait({waiting.result}, timeout=max(0.0, waiting.deadline - loop.time()))
+            if not waiting.result.done() and not waiting.taken:
+                self._queue.remove(waiting)
+                waiting.result.cancel()
+                raise WriterBusy("the change waited too long to be stored")
         return await waiting.result
 
     async def _drain(self) -> None:
         while self._queue:
             batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
+            for waiting in batch:
+                waiting.taken = True
             live = self._drop_expired(batch)
             if live:
                 await self._commit(live)

@@ -64,8 +64,8 @@ class LiaisonProcess:
             "OUTBOX_LEASE_SECONDS": "3",
         }
 
-    async def start(self) -> None:
-        """Start the process and return once it answers /healthz."""
+    async def start(self, *, route: bool = True) -> None:
+        """Start the process and return once it answers /healthz; `route` points Slack at it."""
         log = (self.folder / f"liaison-{self.port}.log").open("ab")
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -79,7 +79,8 @@ class LiaisonProcess:
         )
         log.close()
         await self._wait_until_healthy()
-        self.slack.use_http(self.events_url)
+        if route:
+            self.slack.use_http(self.events_url)
 
     async def _wait_until_healthy(self) -> None:
         loop = asyncio.get_running_loop()

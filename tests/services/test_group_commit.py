@@ -92,3 +92,31 @@ async def test_a_change_someone_waits_for_goes_before_queued_background_work(
         assert order == ["partner's form", "outbox pass"]
     finally:
         await database.dispose()
+
+
+async def test_a_change_still_queued_at_its_deadline_is_withdrawn_and_never_written(
+    sqlite_url: str,
+) -> None:
+    database = Database(sqlite_url)
+    written: list[str] = []
+    release, writing = asyncio.Event(), asyncio.Event()
+
+    async def write(session: AsyncSession, jobs: Sequence[str]) -> list[None]:
+        if "slow" in jobs:
+            writing.set()
+            await release.wait()  # a batch that takes long to write (an overloaded machine)
+        written.extend(jobs)
+        return [None for _ in jobs]
+
+    group: GroupCommit[str, None] = GroupCommit(database=database, write=write, committed=list)
+    try:
+        slow = asyncio.create_task(group.submit("slow"))
+        await writing.wait()
+        with write_deadline(0.05), pytest.raises(WriterBusy):
+            await group.submit("queued behind it")
+        release.set()
+        await slow
+        await group.submit("next")
+        assert written == ["slow", "next"]
+    finally:
+        await database.dispose()
