@@ -31,8 +31,10 @@ _LEVEL_KEYS = (
 DEFAULT_PARTNER_NOTICES = 3
 _SERVICE_KEYS = (
     *("id", "name", "description", "owner", "triage_channel"),
-    *("third_party_pauses_clock", "service_levels"),
+    *("third_party_pauses_clock", "service_levels", "burst_reports", "burst_window"),
 )
+DEFAULT_BURST_REPORTS = 3
+DEFAULT_BURST_WINDOW = timedelta(minutes=15)
 _TOP_KEYS = ("organisation", "calendar", "urgency", "matrix", "service_levels", "services")
 
 
@@ -68,6 +70,9 @@ class Service:
     triage_channel: str | None = None  # None: the app's default TRIAGE_CHANNEL
     third_party_pauses_clock: bool = False
     levels: Mapping[Priority, ServiceLevel] = field(hash=False)
+    # A suspected outage: this many requests on the service within this window, none declared.
+    burst_reports: int = DEFAULT_BURST_REPORTS
+    burst_window: timedelta = DEFAULT_BURST_WINDOW
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -350,8 +355,12 @@ def _service(
     channel = found.read(lambda: (table.optional_string("triage_channel", fields.channel_id),))
     pauses = found.read(lambda: table.boolean("third_party_pauses_clock", default=False))
     levels = found.read(lambda: _service_levels(table, defaults, day)) if defaults else None
-    if None in values.values() or channel is None or pauses is None or levels is None:
+    burst_reports = found.read(lambda: _burst_reports(table))
+    window = found.read(lambda: table.optional_string("burst_window", _clock_minutes))
+    if None in values.values() or None in (channel, pauses, levels, burst_reports):
         return None
+    assert channel is not None and pauses is not None and levels is not None
+    burst = (burst_reports or DEFAULT_BURST_REPORTS, window or DEFAULT_BURST_WINDOW)
     return Service(
         id=str(values["id"]),
         name=str(values["name"]),
@@ -360,6 +369,8 @@ def _service(
         triage_channel=channel[0],
         third_party_pauses_clock=pauses,
         levels=levels,
+        burst_reports=burst[0],
+        burst_window=burst[1],
     )
 
 
@@ -376,6 +387,26 @@ def _service_levels(
 ) -> Mapping[Priority, ServiceLevel]:
     overrides = table.optional_table("service_levels")
     return defaults if overrides is None else _levels(overrides, day, base=defaults)
+
+
+def _burst_reports(table: Table) -> int:
+    """How many reports make a burst: a whole number of at least two."""
+    value = table.data.get("burst_reports", DEFAULT_BURST_REPORTS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        table.fail(
+            "burst_reports", f"expected a whole number of at least 2, got {fields.show(value)}"
+        )
+    return value
+
+
+def _clock_minutes(text: str) -> timedelta:
+    """A burst window in plain minutes or hours ("15m", "1h"); working days make no sense here."""
+    if "d" in text.lower():
+        raise ValueError(f'"{text}" must be in minutes or hours, like 15m or 1h')
+    value = parse_duration(text, day_length=timedelta(hours=24))
+    if not value:
+        raise ValueError(f'"{text}" must be longer than zero')
+    return value
 
 
 def _written(table: Table, *keys: str) -> str | None:

@@ -17,6 +17,8 @@ from bot.inflight import InFlight
 from bot.metrics import Metrics
 from bot.outbox import DispatcherConfig, OutboxDispatcher
 from bot.scheduler import Scheduler
+from bot.services.awareness import AwarenessDesk
+from bot.services.bursts import BurstDesk
 from bot.services.closing import ClosingDesk, ClosingPolicy
 from bot.services.digests import DigestDesk, DigestPolicy
 from bot.services.expectations import Expectations
@@ -63,6 +65,7 @@ class Runtime:
     digests: DigestDesk
     names: NameDirectory
     privacy: ChannelPrivacy
+    awareness: AwarenessDesk
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""
@@ -116,7 +119,7 @@ async def build_runtime(
         catalogue=catalogue,
         clock=clock,
         default_triage_channel=settings.triage_channel,
-        committed=outbox.wake,
+        committed=lambda: _wake_both(outbox, scheduler),
     )
     roles = RoleDirectory(client=client, settings=settings, catalogue=catalogue, clock=clock)
     expectations = Expectations(
@@ -203,6 +206,20 @@ async def build_runtime(
     )
     outages.register(scheduler)
     intake.on_filed(outages.on_filed)
+    awareness = AwarenessDesk(
+        catalogue=catalogue,
+        bursts=BurstDesk(
+            database=database,
+            catalogue=catalogue,
+            clock=clock,
+            outages=outages,
+            default_triage_channel=settings.triage_channel,
+            committed=outbox.wake,
+        ),
+    )
+    awareness.register(scheduler)
+    intake.on_filed(awareness.on_filed)
+    outages.on_declared(awareness.bursts.on_declared)
     digests = DigestDesk(
         database=database,
         catalogue=catalogue,
@@ -252,6 +269,7 @@ async def build_runtime(
         home=home,
         names=names,
         privacy=privacy,
+        awareness=awareness,
     )
 
 
@@ -277,6 +295,12 @@ def channel_privacy(
         channels=frozenset(c for c in channels if c),
         allow_public=settings.allow_public_internal_notes,
     )
+
+
+def _wake_both(outbox: OutboxDispatcher, scheduler: Scheduler) -> None:
+    """After a filing: its messages go out, and its after-filing timers (due now) fire."""
+    outbox.wake()
+    scheduler.wake()
 
 
 def digest_schedule(settings: Settings, catalogue: Catalogue) -> DigestSchedule | None:

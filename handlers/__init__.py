@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.runtime import Runtime
 from handlers import (
     actions,
+    awareness,
     card_actions,
     closing,
     commands,
@@ -35,3 +36,4 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     shortcuts.register(app, runtime)
     outages.register(app, runtime)
     closing.register(app, runtime)
+    awareness.register(app, runtime)

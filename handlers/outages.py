@@ -79,7 +79,7 @@ async def run_subcommand(
         if parsed is SubCommand.OUTAGE
         else maintenance_modal(services, channel=channel)
     )
-    await _open(client, body["trigger_id"], view, respond)
+    await open_modal(client, body["trigger_id"], view, respond)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -168,7 +168,9 @@ def _opener(runtime: Runtime, *, update: bool) -> Callable[..., Awaitable[None]]
         except DomainError as refused:
             await tell(respond, str(refused))
             return
-        await _open(client, body["trigger_id"], _modal_for(runtime, outage, body, update), respond)
+        await open_modal(
+            client, body["trigger_id"], _modal_for(runtime, outage, body, update), respond
+        )
 
     return on_outage_button_clicked
 
@@ -200,9 +202,10 @@ def _declare(runtime: Runtime) -> Reader:
     def read(view: dict[str, Any]) -> Change:
         form = parse_outage_form(view)
         runtime.outages.validate_declaration(form)
+        burst = decode_outage_metadata(view.get("private_metadata")).burst
 
         async def change(actor: str) -> Rendered:
-            outcome = await runtime.outages.declare(form, actor=actor)
+            outcome = await runtime.outages.declare(form, actor=actor, burst_id=burst)
             return outage_confirmation(OutageEvent.DECLARED, outcome)
 
         return change
@@ -256,9 +259,10 @@ def _resolve(runtime: Runtime) -> Reader:
     return read
 
 
-async def _open(
+async def open_modal(
     client: AsyncWebClient, trigger_id: str, view: View, respond: AsyncRespond | None
 ) -> None:
+    """Open a modal with the click's trigger; if Slack refuses, say so where the person is."""
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:

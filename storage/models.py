@@ -346,3 +346,34 @@ class HomeViewer(Base):
     refresh_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # partner, technician or supervisor, as last published: team Homes follow the whole queue.
     audience: Mapped[str | None] = mapped_column(String(12))
+
+
+# Related-request lookups narrow to one service's open and recently resolved requests first
+# (migration 0014, with the full-text indexes that storage/search.py ranks them by).
+Index("ix_requests_service_status", Request.service_id, Request.status)
+Index("ix_requests_service_resolved", Request.service_id, Request.resolved_at)
+
+BURST_STATUSES = ("active", "declared", "dismissed")
+
+
+class Burst(Base):
+    """Several requests on one service in a short window: a suspected outage, alerted once."""
+
+    __tablename__ = "bursts"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", BURST_STATUSES), name="status"),
+        Index("ix_bursts_service_last", "service_id", "last_report_at"),
+        Index("ix_bursts_detected", "detected_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    first_report_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_report_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    detected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The reports' request ids, oldest first; a burst holds a handful, never thousands.
+    request_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    outage_id: Mapped[int | None] = mapped_column(Integer)

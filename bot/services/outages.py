@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,6 +63,8 @@ REFUSAL = (
     "request, and `/request outages` shows what we already know about."
 )
 E, S = OutageEvent, OutageStatus
+# Runs inside a declaration's transaction: (session, outage row, declarer, alert's burst, now).
+DeclaredHook = Callable[[AsyncSession, Outage, str, int | None, dt.datetime], Awaitable[None]]
 
 
 class OutageDesk:
@@ -103,6 +105,7 @@ class OutageDesk:
             nudge_lead=nudge_lead,
         )
         self._live = LiveOutages(database=database, summarise=self._summary)
+        self._declared_hooks: list[DeclaredHook] = []
         self.links = OutageLinks(
             database=database,
             clock=clock,
@@ -123,6 +126,18 @@ class OutageDesk:
         """Tell the scheduler what the maintenance and linking timers do."""
         self._timers.register(scheduler)
         self._promises.register(scheduler)
+
+    def on_declared(self, hook: DeclaredHook) -> None:
+        """Run `hook` inside each declaration's transaction (a suspected outage settles)."""
+        self._declared_hooks.append(hook)
+
+    async def link_request(
+        self, session: AsyncSession, *, request_id: int, outage_id: int, by: str, now: dt.datetime
+    ) -> None:
+        """Link a request to an outage in the caller's transaction; its partner hears of it."""
+        await self._timers.link_one(
+            session, request_id=request_id, outage_id=outage_id, now=now, by=by
+        )
 
     # Checks before a modal opens or closes ---------------------------------------------------
 
@@ -157,8 +172,13 @@ class OutageDesk:
 
     # Changes -------------------------------------------------------------------------------
 
-    async def declare(self, form: OutageForm, *, actor: str) -> OutageOutcome:
-        """Open an outage; announce it and tell every partner with an open request on it."""
+    async def declare(
+        self, form: OutageForm, *, actor: str, burst_id: int | None = None
+    ) -> OutageOutcome:
+        """Open an outage; announce it and tell every partner with an open request on it.
+
+        `burst_id` names the suspected-outage alert it was declared from, if any.
+        """
         self.validate_declaration(form)
         await self.require_manager(actor)
         assert form.service_id is not None and form.kind is not None
@@ -178,8 +198,12 @@ class OutageDesk:
             )
             outcome = await self._first_word(session, row, E.DECLARED, actor=actor, now=now)
             await self._promises.promised(session, row, before=None, now=now)
+            for hook in self._declared_hooks:
+                await hook(session, row, actor, burst_id, now)
             earlier = await outages.open_unlinked_requests(session, service_id=row.service_id)
         self._changed()
+        if self._declared_hooks:
+            self._scheduled()  # notes about linked reports are written by timers due now
         return replace(outcome, unlinked_open=tuple(format_number(r.number) for r in earlier))
 
     async def schedule_maintenance(self, form: MaintenanceForm, *, actor: str) -> OutageOutcome:

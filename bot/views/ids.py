@@ -141,3 +141,10 @@ class ClosingActionId(StrEnum):
     REASON = "reopen_reason_input"
     COMMENT_INPUT = "poll_comment_input"
     MESSAGE = "follow_up_message_input"
+
+
+class AwarenessActionId(StrEnum):
+    """Buttons on a suspected-outage alert in a triage channel."""
+
+    DECLARE = "burst_declare"
+    DISMISS = "burst_dismiss"

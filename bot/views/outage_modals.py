@@ -40,9 +40,25 @@ class OutageMetadata:
 
     number: int | None = None
     channel: str = ""
+    burst: int | None = None  # the suspected-outage alert a declaration was started from
 
 
-def declare_modal(services: Sequence[Service], *, now: dt.datetime, channel: str = "") -> View:
+@dataclass(frozen=True)
+class DeclarePrefill:
+    """The declare form filled in from a suspected-outage alert."""
+
+    burst: int
+    service_id: str
+    summary: str
+
+
+def declare_modal(
+    services: Sequence[Service],
+    *,
+    now: dt.datetime,
+    channel: str = "",
+    prefill: DeclarePrefill | None = None,
+) -> View:
     """Declare an outage or degradation: partners with open requests hear at once."""
     blocks: list[Block] = [
         ContextBlock(
@@ -53,13 +69,26 @@ def declare_modal(services: Sequence[Service], *, now: dt.datetime, channel: str
                 )
             ]
         ),
-        _service_select(services),
+        _service_select(services, prefill.service_id if prefill else None),
         _kind_radio(OutageKind.OUTAGE),
-        _text(B.SUMMARY, A.SUMMARY, "What partners notice", max_length=SUMMARY_MAX),
+        _text(
+            B.SUMMARY,
+            A.SUMMARY,
+            "What partners notice",
+            max_length=SUMMARY_MAX,
+            initial=prefill.summary if prefill else "",
+        ),
         _text(B.WORKAROUND, A.WORKAROUND, "Workaround", optional=True, max_length=WORKAROUND_MAX),
         _next_update(now + DEFAULT_NEXT_UPDATE),
     ]
-    return _modal(OutageCallbackId.DECLARE, "Declare outage", "Declare", blocks, channel=channel)
+    return _modal(
+        OutageCallbackId.DECLARE,
+        "Declare outage",
+        "Declare",
+        blocks,
+        channel=channel,
+        burst=prefill.burst if prefill else None,
+    )
 
 
 def maintenance_modal(services: Sequence[Service], *, channel: str = "") -> View:
@@ -151,11 +180,15 @@ def outage_resolve_modal(outage: OutageSummary, *, channel: str = "") -> View:
     )
 
 
-def encode_outage_metadata(*, number: int | None = None, channel: str = "") -> str:
+def encode_outage_metadata(
+    *, number: int | None = None, channel: str = "", burst: int | None = None
+) -> str:
     """Small versioned JSON naming the outage and the channel the technician worked in."""
     data: dict[str, object] = {"v": METADATA_VERSION}
     if number is not None:
         data["n"] = number
+    if burst is not None:
+        data["b"] = burst
     if channel:
         data["c"] = channel
     return json.dumps(data, separators=(",", ":"))
@@ -169,12 +202,16 @@ def decode_outage_metadata(raw: str | None) -> OutageMetadata:
         return OutageMetadata()
     if not isinstance(data, dict) or data.get("v") != METADATA_VERSION:
         return OutageMetadata()
-    number = data.get("n")
-    valid = isinstance(number, int) and not isinstance(number, bool) and number > 0
-    channel = data.get("c")
+    number, burst, channel = data.get("n"), data.get("b"), data.get("c")
     return OutageMetadata(
-        number=number if valid else None, channel=channel if isinstance(channel, str) else ""
+        number=number if _positive(number) else None,
+        channel=channel if isinstance(channel, str) else "",
+        burst=burst if _positive(burst) else None,
     )
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _modal(
@@ -185,6 +222,7 @@ def _modal(
     *,
     channel: str,
     number: int | None = None,
+    burst: int | None = None,
 ) -> View:
     return View(
         type="modal",
@@ -192,7 +230,7 @@ def _modal(
         title=plain(truncate(title, 24)),
         submit=plain(submit),
         close=plain("Cancel"),
-        private_metadata=encode_outage_metadata(number=number, channel=channel),
+        private_metadata=encode_outage_metadata(number=number, channel=channel, burst=burst),
         blocks=blocks,
     )
 
@@ -205,13 +243,17 @@ def _about(outage: OutageSummary) -> ContextBlock:
     return ContextBlock(elements=[md(text)])
 
 
-def _service_select(services: Sequence[Service]) -> InputBlock:
+def _service_select(services: Sequence[Service], initial: str | None = None) -> InputBlock:
     options = [Option(value=s.id, text=plain(truncate(s.name, 75))) for s in services[:100]]
+    chosen = next((o for o in options if o.value == initial), None)
     return InputBlock(
         block_id=BlockId.SERVICE,
         label=plain("Service"),
         element=StaticSelectElement(
-            action_id=ActionId.SERVICE, placeholder=plain("Choose the service"), options=options
+            action_id=ActionId.SERVICE,
+            placeholder=plain("Choose the service"),
+            options=options,
+            initial_option=chosen,
         ),
     )
 

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 from storage import models  # noqa: F401  (registers the tables)
 from storage.base import Base
+from storage.search import include_name
 
 target_metadata = Base.metadata
 
@@ -18,6 +19,7 @@ def run_on(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

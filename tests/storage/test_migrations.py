@@ -9,10 +9,13 @@ from sqlalchemy.engine import Connection
 from storage.base import Base
 from storage.engine import create_engine
 from storage.migrate import current_revision, head_revision, upgrade_to_head
+from storage.search import include_name
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -1,0 +1,101 @@
+"""What Liaison noticed: related requests on a new card, suspected outages, a word to partners."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    SectionBlock,
+)
+
+from bot.domain.awareness import BurstStatus, BurstSummary, RelatedRequest, is_resolved
+from bot.views.ids import AwarenessActionId
+from bot.views.text import escape, md, mention, slack_date, truncate
+
+Rendered = tuple[list[Block], str]
+LINE_MAX = 150
+LISTED_REPORTS = 10
+
+
+def related_requests_note(related: Sequence[RelatedRequest], *, now: dt.datetime) -> Rendered:
+    """The first reply under a new card: requests that may be about the same thing."""
+    lines = [_related_line(r, now) for r in related]
+    text = "*Possibly related:*\n" + "\n".join(lines)
+    return [SectionBlock(text=md(text))], f"Possibly related: {', '.join(r.ref for r in related)}"
+
+
+def burst_alert(burst: BurstSummary) -> Rendered:
+    """The triage channel's alert to a suspected outage; decided ones lose their buttons."""
+    count = len(burst.reports)
+    headline = (
+        f":rotating_light: *Suspected outage: {escape(burst.service_name)}*\n"
+        f"{count} requests since {slack_date(burst.first_report_at, '{time}')}, "
+        "and no outage is declared."
+    )
+    shown = burst.reports[-LISTED_REPORTS:]
+    listed = "\n".join(f"• {r.ref}: {escape(truncate(r.summary, LINE_MAX))}" for r in shown)
+    if count > len(shown):
+        listed = f"…and {count - len(shown)} earlier\n{listed}"
+    blocks: list[Block] = [SectionBlock(text=md(headline)), SectionBlock(text=md(listed))]
+    if burst.status is BurstStatus.ACTIVE:
+        blocks.append(_buttons(burst.id))
+    else:
+        blocks.append(ContextBlock(elements=[md(_decision(burst))]))
+    text = f"Suspected outage: {burst.service_name}, {count} requests"
+    return blocks, text
+
+
+def burst_partner_note(service_name: str) -> Rendered:
+    """Told to a partner who files while others report the same service failing."""
+    text = (
+        f"Others are reporting problems with {escape(service_name)} right now; "
+        "technicians have been alerted."
+    )
+    return [SectionBlock(text=md(text))], text
+
+
+def _related_line(related: RelatedRequest, now: dt.datetime) -> str:
+    age = _age(now - related.opened_at)
+    line = f"• *{related.ref}* · {related.status.label} · opened {age} ago · "
+    line += escape(truncate(related.summary, LINE_MAX))
+    if is_resolved(related.status) and related.resolution:
+        line += f"\n      _Resolution:_ {escape(truncate(related.resolution, LINE_MAX))}"
+    return line
+
+
+def _age(delta: dt.timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def _buttons(burst_id: int) -> ActionsBlock:
+    return ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Declare outage…",
+                action_id=AwarenessActionId.DECLARE,
+                value=str(burst_id),
+                style="danger",
+            ),
+            ButtonElement(
+                text="Not an outage", action_id=AwarenessActionId.DISMISS, value=str(burst_id)
+            ),
+        ]
+    )
+
+
+def _decision(burst: BurstSummary) -> str:
+    who = mention(burst.decided_by) if burst.decided_by else "a technician"
+    if burst.status is BurstStatus.DECLARED:
+        what = f"Declared as {burst.outage_ref}" if burst.outage_ref else "Declared an outage"
+        return f":white_check_mark: {what} by {who}; its requests are linked to it."
+    return f"Not an outage, said {who}. Later reports in this burst stay quiet."

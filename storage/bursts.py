@@ -1,0 +1,78 @@
+"""Bursts: several reports on one service in a short window, each alerted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Burst, Request
+
+UNDECIDED_OR_SILENCED = ("active", "dismissed")
+
+
+async def current_burst(
+    session: AsyncSession, *, service_id: str, since: dt.datetime
+) -> Burst | None:
+    """The service's burst still under way (a report since `since`), alerted or silenced."""
+    query = (
+        select(Burst)
+        .where(
+            Burst.service_id == service_id,
+            Burst.status.in_(UNDECIDED_OR_SILENCED),
+            Burst.last_report_at >= since,
+        )
+        .order_by(Burst.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
+async def reports_since(
+    session: AsyncSession, *, service_id: str, since: dt.datetime, until: dt.datetime
+) -> Sequence[Request]:
+    """Requests on a service filed in a window that no outage has claimed, oldest first."""
+    query = (
+        select(Request)
+        .where(
+            Request.service_id == service_id,
+            Request.opened_at >= since,
+            Request.opened_at <= until,
+            Request.outage_id.is_(None),
+        )
+        .order_by(Request.opened_at, Request.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def insert_burst(session: AsyncSession, **fields: Any) -> Burst:
+    """Record a burst (flushed now: the alert's dedupe key names its id)."""
+    row = Burst(**fields)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_burst(session: AsyncSession, *, burst_id: int) -> Burst | None:
+    """A burst by id, as it is now."""
+    query = select(Burst).where(Burst.id == burst_id).execution_options(populate_existing=True)
+    return await session.scalar(query)
+
+
+async def requests_by_id(session: AsyncSession, *, ids: Collection[int]) -> Sequence[Request]:
+    """Requests by id, in number order."""
+    if not ids:
+        return []
+    query = select(Request).where(Request.id.in_(ids)).order_by(Request.number)
+    return (await session.scalars(query)).all()
+
+
+async def bursts_in(
+    session: AsyncSession, *, start: dt.datetime, end: dt.datetime
+) -> Sequence[Burst]:
+    """Bursts detected in a period, for the digest's counts."""
+    query = select(Burst).where(Burst.detected_at >= start, Burst.detected_at < end)
+    return (await session.scalars(query.order_by(Burst.id))).all()

@@ -1,0 +1,86 @@
+"""full-text search over requests (FTS5 on SQLite, tsvector + GIN on PostgreSQL) and bursts
+
+Revision ID: 0014
+Revises: 0009
+Create Date: 2026-12-03
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+# SQLite: an FTS5 index over the requests table (external content), kept current by triggers.
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE requests_fts USING fts5(summary, details, content='requests', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER requests_fts_insert AFTER INSERT ON requests BEGIN "
+    "INSERT INTO requests_fts(rowid, summary, details) "
+    "VALUES (new.id, new.summary, new.details); END",
+    "CREATE TRIGGER requests_fts_delete AFTER DELETE ON requests BEGIN "
+    "INSERT INTO requests_fts(requests_fts, rowid, summary, details) "
+    "VALUES ('delete', old.id, old.summary, old.details); END",
+    "CREATE TRIGGER requests_fts_update AFTER UPDATE OF summary, details ON requests BEGIN "
+    "INSERT INTO requests_fts(requests_fts, rowid, summary, details) "
+    "VALUES ('delete', old.id, old.summary, old.details); "
+    "INSERT INTO requests_fts(rowid, summary, details) "
+    "VALUES (new.id, new.summary, new.details); END",
+    "INSERT INTO requests_fts(requests_fts) VALUES ('rebuild')",
+)
+# PostgreSQL: a generated tsvector (summary weighs more than details) with a GIN index;
+# adding a stored generated column computes it for every existing row.
+POSTGRES_SEARCH_DDL = (
+    "ALTER TABLE requests ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', coalesce(summary, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(details, '')), 'B')) STORED",
+    "CREATE INDEX ix_requests_search ON requests USING gin (search)",
+)
+
+revision: str = "0014"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision: the search index is created and filled from every request."""
+    op.create_index("ix_requests_service_status", "requests", ["service_id", "status"])
+    op.create_index("ix_requests_service_resolved", "requests", ["service_id", "resolved_at"])
+    ddl = SQLITE_SEARCH_DDL if op.get_bind().dialect.name == "sqlite" else POSTGRES_SEARCH_DDL
+    for statement in ddl:
+        op.execute(statement)
+    op.create_table(
+        "bursts",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("service_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("first_report_at", sa.DateTime(), nullable=False),
+        sa.Column("last_report_at", sa.DateTime(), nullable=False),
+        sa.Column("detected_at", sa.DateTime(), nullable=False),
+        sa.Column("request_ids", sa.JSON(), nullable=False),
+        sa.Column("decided_by", sa.String(length=32), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.Column("outage_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('active', 'declared', 'dismissed')", name=op.f("ck_bursts_status")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bursts")),
+    )
+    op.create_index("ix_bursts_service_last", "bursts", ["service_id", "last_report_at"])
+    op.create_index("ix_bursts_detected", "bursts", ["detected_at"])
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    op.drop_index("ix_bursts_detected", table_name="bursts")
+    op.drop_index("ix_bursts_service_last", table_name="bursts")
+    op.drop_table("bursts")
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("requests_fts_insert", "requests_fts_delete", "requests_fts_update"):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS requests_fts")
+    else:
+        op.execute("DROP INDEX IF EXISTS ix_requests_search")
+        op.execute("ALTER TABLE requests DROP COLUMN IF EXISTS search")
+    op.drop_index("ix_requests_service_resolved", table_name="requests")
+    op.drop_index("ix_requests_service_status", table_name="requests")
