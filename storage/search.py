@@ -1,7 +1,8 @@
 """Full-text search over requests: one function, each database's own index and ranking.
 
-SQLite keeps an FTS5 table (`requests_fts`, external content, kept current by triggers) and
-ranks with bm25; PostgreSQL keeps a generated `search` tsvector column with a GIN index and
+SQLite keeps an FTS5 table (`requests_fts`, kept current by triggers on requests) and
+ranks with bm25 (only the service's open and recently resolved requests, picked by a tag
+in the index itself); PostgreSQL keeps a generated `search` tsvector column with a GIN index and
 ranks with ts_rank. Both are made and filled by migration 0014; the models do not describe
 them, so the schema comparison leaves them out (see `include_name`).
 """
@@ -25,20 +26,21 @@ _FTS_SHADOWS = ("data", "idx", "docsize", "config", "content")
 SEARCH_TABLES = frozenset({FTS_TABLE, *(f"requests_fts_{s}" for s in _FTS_SHADOWS)})
 SEARCH_COLUMN = "search"
 SEARCH_INDEX = "ix_requests_search"
+SPARE = 20  # rows ranked beyond the limit, for the ones the exact checks then leave out
 # A summary weighs twice as much as details (FTS5 column weights; tsvector labels A and B).
+# FTS5 ranks inside the index (ORDER BY rank); the tag has already narrowed the matches to
+# the service's open and recently resolved requests, so a few spare rows cover the exact checks.
 _SQLITE = """
-WITH candidates(id) AS (
-    SELECT id FROM requests WHERE service_id = :service AND status IN :open
-    UNION
-    SELECT id FROM requests WHERE service_id = :service AND resolved_at >= :since
-)
-SELECT r.id, r.number, r.status, r.summary, r.opened_at, r.resolved_at,
-       bm25(requests_fts, 2.0, 1.0) AS score
-FROM candidates AS c
-CROSS JOIN requests_fts ON requests_fts.rowid = c.id
-JOIN requests AS r ON r.id = c.id
-WHERE requests_fts MATCH :query AND c.id <> :exclude
-ORDER BY score, r.id DESC
+SELECT r.id, r.number, r.status, r.summary, r.opened_at, r.resolved_at, best.score
+FROM (
+    SELECT rowid AS id, rank AS score FROM requests_fts
+    WHERE requests_fts MATCH :query ORDER BY rank LIMIT :spare
+) AS best
+CROSS JOIN requests AS r ON r.id = best.id
+WHERE r.id <> :exclude
+  AND r.service_id = :service
+  AND (r.status IN :open OR r.resolved_at >= :since)
+ORDER BY best.score, r.id DESC
 LIMIT :limit
 """
 _POSTGRES = """
@@ -84,6 +86,7 @@ async def related_requests(
     terms: Sequence[str],
     exclude_id: int,
     resolved_since: dt.datetime,
+    now: dt.datetime,
     limit: int = 3,
 ) -> list[RelatedRow]:
     """Open requests, or ones resolved since `resolved_since`, on a service, best match first.
@@ -95,7 +98,9 @@ async def related_requests(
     if not terms:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    query = " OR ".join(f'"{t}"' for t in terms) if sqlite else " | ".join(terms)
+    query = (
+        _fts5_query(service_id, terms, resolved_since, now) if sqlite else " | ".join(terms)
+    )
     statement = text(_SQLITE if sqlite else _POSTGRES).bindparams(
         bindparam("open", expanding=True), bindparam("since", type_=UTCDateTime)
     )
@@ -108,6 +113,7 @@ async def related_requests(
             "query": query,
             "exclude": exclude_id,
             "limit": limit,
+            "spare": limit + SPARE,
         },
     )
     utc = UTCDateTime()
@@ -135,6 +141,28 @@ async def resolutions(session: AsyncSession, *, request_ids: Collection[int]) ->
     )
     query = select(RequestEvent.request_id, RequestEvent.text).where(RequestEvent.id.in_(latest))
     return {row.request_id: row.text for row in await session.execute(query)}
+
+
+def _fts5_query(
+    service_id: str, terms: Sequence[str], since: dt.datetime, now: dt.datetime
+) -> str:
+    """The FTS5 query: the service's open or recently resolved tags, and any of the words.
+
+    The tags are those migration 0014's triggers write: "s" + the service id in hex + "open",
+    or + "w" + the week (Julian day / 7) it was resolved in: a handful of tags, because bm25
+    costs a little for every phrase of the query on every match. The week before is
+    included, so rounding can never hide a match; the exact time is checked afterwards.
+    """
+    prefix = "s" + service_id.encode().hex()
+    first, last = _week(since) - 1, _week(now)
+    tags = [f'"{prefix}open"', *(f'"{prefix}w{w}"' for w in range(first, last + 1))]
+    words = " OR ".join(f'"{t}"' for t in terms)
+    return f"tag : ({' OR '.join(tags)}) AND {{summary details}} : ({words})"
+
+
+def _week(moment: dt.datetime) -> int:
+    """SQLite's CAST(julianday(t) / 7 AS INTEGER) for a UTC moment."""
+    return int((moment.timestamp() / 86400 + 2440587.5) // 7)
 
 
 def _aware(utc: UTCDateTime, value: Any) -> dt.datetime:

@@ -12,7 +12,7 @@ from bot.domain.model import RequestStatus, format_number
 
 RELATED_LIMIT = 3
 RESOLVED_LOOKBACK = dt.timedelta(days=30)
-MAX_TERMS = 12
+MAX_TERMS = 8  # the summary's words come first; each costs on every match
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that say nothing about what is wrong; a match on them alone is no sign of a relation.
 _STOP_TEXT = """a about after again all am an and any are as at be been before being but by can

@@ -31,6 +31,7 @@ async def find_related(
         terms=search_terms(request.summary, request.details),
         exclude_id=request.id,
         resolved_since=request.opened_at - RESOLVED_LOOKBACK,
+        now=request.opened_at,
         limit=limit,
     )
     resolved = [row.id for row in found if is_resolved(RequestStatus(row.status))]

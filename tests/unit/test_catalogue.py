@@ -388,8 +388,20 @@ ERROR_CASES = [
         ("owner_team", 1),
         'services[0] (network) owner_team: unknown key "owner_team" (expected one of: '
         "id, name, description, owner, triage_channel, third_party_pauses_clock,"
-        " service_levels)",
+        " service_levels, burst_reports, burst_window)",
         id="unknown-key",
+    ),
+    pytest.param(
+        edit('owner = "Network Ops"', 'owner = "Network Ops"\nburst_reports = 1'),
+        ("burst_reports", 1),
+        "services[0] (network) burst_reports: expected a whole number of at least 2, got integer 1",
+        id="burst-of-one",
+    ),
+    pytest.param(
+        edit('owner = "Network Ops"', 'owner = "Network Ops"\nburst_window = "1d"'),
+        ("burst_window", 1),
+        'services[0] (network) burst_window: "1d" must be in minutes or hours, like 15m or 1h',
+        id="burst-window-in-days",
     ),
     pytest.param(
         edit('low = "P2" }', 'low = "P5" }'),

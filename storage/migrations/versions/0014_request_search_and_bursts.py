@@ -10,22 +10,30 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-# SQLite: an FTS5 index over the requests table (external content), kept current by triggers.
+# SQLite: an FTS5 index of each request's words and one tag naming its service and whether it
+# is open or in which week it was resolved, so a lookup ranks only one service's open and
+# recently resolved requests however long the history. Triggers keep it current.
+_OPEN = "'new', 'in_progress', 'waiting_partner', 'waiting_third_party'"
+_TAG = (
+    "'s' || lower(hex(new.service_id)) || CASE "
+    f"WHEN new.status IN ({_OPEN}) THEN 'open' "
+    "WHEN new.resolved_at IS NOT NULL THEN 'w' || CAST(julianday(new.resolved_at) / 7 AS INTEGER) "
+    "ELSE 'gone' END"
+)
+_ADD = f"INSERT INTO requests_fts(rowid, summary, details, tag) SELECT new.id, new.summary, new.details, {_TAG};"
 SQLITE_SEARCH_DDL = (
-    "CREATE VIRTUAL TABLE requests_fts USING fts5(summary, details, content='requests', "
-    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER requests_fts_insert AFTER INSERT ON requests BEGIN "
-    "INSERT INTO requests_fts(rowid, summary, details) "
-    "VALUES (new.id, new.summary, new.details); END",
+    "CREATE VIRTUAL TABLE requests_fts USING fts5(summary, details, tag, "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER requests_fts_insert AFTER INSERT ON requests BEGIN {_ADD} END",
     "CREATE TRIGGER requests_fts_delete AFTER DELETE ON requests BEGIN "
-    "INSERT INTO requests_fts(requests_fts, rowid, summary, details) "
-    "VALUES ('delete', old.id, old.summary, old.details); END",
-    "CREATE TRIGGER requests_fts_update AFTER UPDATE OF summary, details ON requests BEGIN "
-    "INSERT INTO requests_fts(requests_fts, rowid, summary, details) "
-    "VALUES ('delete', old.id, old.summary, old.details); "
-    "INSERT INTO requests_fts(rowid, summary, details) "
-    "VALUES (new.id, new.summary, new.details); END",
-    "INSERT INTO requests_fts(requests_fts) VALUES ('rebuild')",
+    "DELETE FROM requests_fts WHERE rowid = old.id; END",
+    "CREATE TRIGGER requests_fts_update "
+    "AFTER UPDATE OF summary, details, service_id, status, resolved_at ON requests BEGIN "
+    f"DELETE FROM requests_fts WHERE rowid = old.id; {_ADD} END",
+    "INSERT INTO requests_fts(rowid, summary, details, tag) SELECT new.id, new.summary, "
+    f"new.details, {_TAG} FROM requests AS new",
+    # ORDER BY rank: words in a summary weigh twice those in details; the tag weighs nothing.
+    "INSERT INTO requests_fts(requests_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0, 0.0)')",
 )
 # PostgreSQL: a generated tsvector (summary weighs more than details) with a GIN index;
 # adding a stored generated column computes it for every existing row.

@@ -1,0 +1,199 @@
+"""How long the related-requests lookup takes over a million requests, on SQLite and PostgreSQL.
+
+Run: .venv/bin/python -m benchmarks.related [--requests 1000000] [--lookups 500]
+     [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test] [--skip-sqlite]
+
+The requests are spread over about nine and a half years (one every five minutes) across seven
+services, with summaries and details drawn from a help-desk vocabulary with a Zipf-like
+spread: a hundred everyday words and a long tail of 3,000 rarer ones. Everything older than
+30 days is closed, as is most of the last month; about a third of the last month and one
+request in two thousand before it are still open. Each lookup is what a new card's first reply
+costs: the ranked search (storage.search.related_requests) and the resolutions of the
+resolved matches, each in its own read transaction. PostgreSQL runs in a database of its own,
+created for the run and dropped after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.domain.awareness import RESOLVED_LOOKBACK, search_terms
+from storage import search
+from storage.base import core_table
+from storage.engine import Database
+from storage.migrate import upgrade_to_head
+from storage.models import Request, RequestEvent
+
+CHUNK = 10_000
+STEP = dt.timedelta(minutes=5)
+NOW = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
+SERVICES = ("network", "email", "phones", "accounts", "printers", "cyber", "av-vtc")
+OPEN = ("new", "in_progress", "waiting_partner", "waiting_third_party")
+WORDS = (
+    "vpn wifi network drop slow outage jack port switch router dns dhcp proxy firewall "
+    "email outlook mailbox calendar invite shared distribution list attachment smtp owa "
+    "phone voicemail dsn voip handset dial tone conference line forward "
+    "account password cac pki certificate locked expired token reset provisioning group "
+    "printer toner jam queue scanner plotter copier driver tray paper fuser "
+    "virus phishing malware scan quarantine patch update blocked site "
+    "projector vtc camera microphone display hdmi codec room screen speaker "
+    "laptop desktop monitor keyboard mouse dock login profile teams sharepoint drive"
+).split()
+PLACES = ("building 4", "room 210", "the hangar", "ops floor", "hq annex", "wing staff")
+# Help-desk text is Zipf-like: a hundred everyday words, then a long tail (names of systems,
+# error codes, models, places) that the synthetic "k<n>" words stand in for.
+VOCABULARY = WORDS + [f"k{n}" for n in range(3000)]
+WEIGHTS = list(itertools.accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(VOCABULARY))))
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choices(VOCABULARY, cum_weights=WEIGHTS, k=words))
+
+
+def _request(n: int, total: int, rng: random.Random) -> dict[str, Any]:
+    opened = NOW - STEP * (total - n)
+    recent = NOW - opened <= RESOLVED_LOOKBACK
+    still_open = rng.random() < 0.3 if recent else n % 2000 == 0
+    resolved = None if still_open else opened + dt.timedelta(hours=rng.randint(1, 72))
+    if resolved is not None and resolved > NOW:
+        resolved = NOW
+    return {
+        "id": n,
+        "number": n,
+        "partner_id": f"U{n % 5000:08d}",
+        "service_id": SERVICES[rng.randrange(len(SERVICES))],
+        "summary": f"{_text(rng, rng.randint(3, 7))} in {rng.choice(PLACES)}"[:150],
+        "details": _text(rng, rng.randint(0, 15)),
+        "impact": "degraded",
+        "urgency": "low",
+        "priority": "P3",
+        "status": rng.choice(OPEN) if still_open else "closed",
+        "card_channel": "C0TRIAGE",
+        "opened_at": opened,
+        "updated_at": opened,
+        "first_response_due": opened + dt.timedelta(hours=4),
+        "resolution_due": opened + dt.timedelta(days=3),
+        "resolved_at": resolved,
+        "closed_at": resolved,
+        "version": 1,
+        "paused_seconds": 0,
+    }
+
+
+def _resolution(row: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    return {
+        "request_id": row["id"],
+        "at": row["resolved_at"],
+        "actor_id": "U0TECH01",
+        "kind": "resolve",
+        "partner_visible": True,
+        "text": f"Fixed the {rng.choice(WORDS)}.\nChecked with the partner.",
+        "data": {},
+    }
+
+
+async def seed(database: Database, *, requests: int) -> None:
+    """Insert requests and their resolutions with Core executemany, a transaction per chunk."""
+    rng = random.Random(42)
+    for start in range(1, requests + 1, CHUNK):
+        rows = [_request(n, requests, rng) for n in range(start, min(start + CHUNK, requests + 1))]
+        resolved = [_resolution(r, rng) for r in rows if r["resolved_at"] is not None]
+        async with database.transaction() as session:
+            await session.execute(insert(core_table(Request)), rows)
+            await session.execute(insert(core_table(RequestEvent)), resolved)
+
+
+async def lookup(database: Database, rng: random.Random) -> tuple[float, int]:
+    """One related-requests lookup for a new request with a fresh summary; (seconds, found)."""
+    summary = f"{_text(rng, rng.randint(3, 7))} in {rng.choice(PLACES)}"
+    terms = search_terms(summary, _text(rng, rng.randint(0, 15)))
+    started = time.perf_counter()
+    async with database.reading() as session:
+        found = await search.related_requests(
+            session,
+            service_id=rng.choice(SERVICES),
+            terms=terms,
+            exclude_id=0,
+            resolved_since=NOW - RESOLVED_LOOKBACK,
+            now=NOW,
+        )
+        resolved = [r.id for r in found if r.status in ("resolved", "closed")]
+        await search.resolutions(session, request_ids=resolved)
+    return time.perf_counter() - started, len(found)
+
+
+async def measure(url: str, *, requests: int, lookups: int, label: str) -> None:
+    """Migrate, seed, analyse, warm up, then time the lookups and print the percentiles."""
+    await upgrade_to_head(url)
+    database = Database(url)
+    try:
+        started = time.perf_counter()
+        await seed(database, requests=requests)
+        seeded = time.perf_counter() - started
+        async with database.transaction() as session:
+            await session.execute(text("ANALYZE"))
+        rng = random.Random(7)
+        for _ in range(50):
+            await lookup(database, rng)
+        timings, found = [], []
+        for _ in range(lookups):
+            seconds, count = await lookup(database, rng)
+            timings.append(seconds * 1000)
+            found.append(count)
+        timings.sort()
+        p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+        print(
+            f"{label}: {requests:,} requests seeded in {seeded:.0f} s; {lookups} lookups: "
+            f"p50 {statistics.median(timings):.1f} ms, p99 {p99:.1f} ms, "
+            f"max {timings[-1]:.1f} ms; {statistics.mean(found):.1f} related found on average"
+        )
+    finally:
+        await database.dispose()
+
+
+async def _with_postgres(admin_url: str, *, requests: int, lookups: int) -> None:
+    name = f"liaison_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        await measure(url, requests=requests, lookups=lookups, label="PostgreSQL")
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def main() -> None:
+    """Run on SQLite (a temporary file) and, when given a server, on PostgreSQL."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=1_000_000)
+    parser.add_argument("--lookups", type=int, default=500)
+    parser.add_argument("--postgres", default="")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'related.db'}"
+            await measure(url, requests=args.requests, lookups=args.lookups, label="SQLite")
+    if args.postgres:
+        await _with_postgres(args.postgres, requests=args.requests, lookups=args.lookups)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
