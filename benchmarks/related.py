@@ -43,7 +43,7 @@ STEP = dt.timedelta(minutes=5)
 NOW = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
 SERVICES = ("network", "email", "phones", "accounts", "printers", "cyber", "av-vtc")
 OPEN = ("new", "in_progress", "waiting_partner", "waiting_third_party")
-WORDS = (
+_WORD_TEXT = (
     "vpn wifi network drop slow outage jack port switch router dns dhcp proxy firewall "
     "email outlook mailbox calendar invite shared distribution list attachment smtp owa "
     "phone voicemail dsn voip handset dial tone conference line forward "
@@ -52,7 +52,8 @@ WORDS = (
     "virus phishing malware scan quarantine patch update blocked site "
     "projector vtc camera microphone display hdmi codec room screen speaker "
     "laptop desktop monitor keyboard mouse dock login profile teams sharepoint drive"
-).split()
+)
+WORDS = _WORD_TEXT.split()
 PLACES = ("building 4", "room 210", "the hangar", "ops floor", "hq annex", "wing staff")
 # Help-desk text is Zipf-like: a hundred everyday words, then a long tail (names of systems,
 # error codes, models, places) that the synthetic "k<n>" words stand in for.

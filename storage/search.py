@@ -98,9 +98,7 @@ async def related_requests(
     if not terms:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    query = (
-        _fts5_query(service_id, terms, resolved_since, now) if sqlite else " | ".join(terms)
-    )
+    query = _fts5_query(service_id, terms, resolved_since, now) if sqlite else " | ".join(terms)
     statement = text(_SQLITE if sqlite else _POSTGRES).bindparams(
         bindparam("open", expanding=True), bindparam("since", type_=UTCDateTime)
     )
@@ -143,9 +141,7 @@ async def resolutions(session: AsyncSession, *, request_ids: Collection[int]) ->
     return {row.request_id: row.text for row in await session.execute(query)}
 
 
-def _fts5_query(
-    service_id: str, terms: Sequence[str], since: dt.datetime, now: dt.datetime
-) -> str:
+def _fts5_query(service_id: str, terms: Sequence[str], since: dt.datetime, now: dt.datetime) -> str:
     """The FTS5 query: the service's open or recently resolved tags, and any of the words.
 
     The tags are those migration 0014's triggers write: "s" + the service id in hex + "open",
