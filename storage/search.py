@@ -1,8 +1,8 @@
 """Full-text search over requests: one function, each database's own index and ranking.
 
 SQLite keeps an FTS5 table (`requests_fts`, kept current by triggers on requests) and
-ranks with bm25 (only the service's open and recently resolved requests, picked by a tag
-in the index itself); PostgreSQL keeps a generated `search` tsvector column with a GIN index and
+ranks with bm25 (the index holds only requests that can be offered, and a tag in it picks
+the service's open and recently resolved ones); PostgreSQL keeps a generated `search` tsvector column with a GIN index and
 ranks with ts_rank. Both are made and filled by migration 0014; the models do not describe
 them, so the schema comparison leaves them out (see `include_name`).
 """
@@ -26,6 +26,7 @@ _FTS_SHADOWS = ("data", "idx", "docsize", "config", "content")
 SEARCH_TABLES = frozenset({FTS_TABLE, *(f"requests_fts_{s}" for s in _FTS_SHADOWS)})
 SEARCH_COLUMN = "search"
 SEARCH_INDEX = "ix_requests_search"
+PRUNE_WEEKS = 12  # weeks before the lookback pruned on each lookup
 SPARE = 20  # rows ranked beyond the limit, for the ones the exact checks then leave out
 # A summary weighs twice as much as details (FTS5 column weights; tsvector labels A and B).
 # FTS5 ranks inside the index (ORDER BY rank); the tag has already narrowed the matches to
@@ -98,6 +99,8 @@ async def related_requests(
     if not terms:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        await _prune(session, service_id=service_id, since=resolved_since)
     query = _fts5_query(service_id, terms, resolved_since, now) if sqlite else " | ".join(terms)
     statement = text(_SQLITE if sqlite else _POSTGRES).bindparams(
         bindparam("open", expanding=True), bindparam("since", type_=UTCDateTime)
@@ -154,6 +157,24 @@ def _fts5_query(service_id: str, terms: Sequence[str], since: dt.datetime, now: 
     tags = [f'"{prefix}open"', *(f'"{prefix}w{w}"' for w in range(first, last + 1))]
     words = " OR ".join(f'"{t}"' for t in terms)
     return f"tag : ({' OR '.join(tags)}) AND {{summary details}} : ({words})"
+
+
+async def _prune(session: AsyncSession, *, service_id: str, since: dt.datetime) -> None:
+    """Drop the service's requests resolved before the lookback from the SQLite index.
+
+    The weeks just before it are enough: each lookup prunes, so older ones went earlier (a
+    service quiet for longer keeps a few extra rows, which the exact checks leave out).
+    """
+    prefix = "s" + service_id.encode().hex()
+    last = _week(since) - 2
+    old = " OR ".join(f'"{prefix}w{w}"' for w in range(last - PRUNE_WEEKS, last + 1))
+    await session.execute(
+        text(
+            "DELETE FROM requests_fts WHERE rowid IN "
+            "(SELECT rowid FROM requests_fts WHERE requests_fts MATCH :old)"
+        ),
+        {"old": f"tag : ({old})"},
+    )
 
 
 def _week(moment: dt.datetime) -> int:

@@ -11,17 +11,22 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-# SQLite: an FTS5 index of each request's words and one tag naming its service and whether it
-# is open or in which week it was resolved, so a lookup ranks only one service's open and
-# recently resolved requests however long the history. Triggers keep it current.
+# SQLite: an FTS5 index of the requests a lookup can offer (open, or resolved and not yet
+# pruned) with one tag naming the service and whether the request is open or in which week it
+# was resolved. bm25 counts each query word over the whole index, so the index holds only
+# live requests: its size follows the open queue and the last weeks, not the history.
+# Triggers keep it current; storage.search prunes requests resolved over 30 days ago.
 _OPEN = "'new', 'in_progress', 'waiting_partner', 'waiting_third_party'"
 _TAG = (
     "'s' || lower(hex(new.service_id)) || CASE "
     f"WHEN new.status IN ({_OPEN}) THEN 'open' "
-    "WHEN new.resolved_at IS NOT NULL THEN 'w' || CAST(julianday(new.resolved_at) / 7 AS INTEGER) "
-    "ELSE 'gone' END"
+    "ELSE 'w' || CAST(julianday(new.resolved_at) / 7 AS INTEGER) END"
 )
-_ADD = f"INSERT INTO requests_fts(rowid, summary, details, tag) SELECT new.id, new.summary, new.details, {_TAG};"
+_LIVE = f"(new.status IN ({_OPEN}) OR new.resolved_at IS NOT NULL)"
+_ADD = (
+    "INSERT INTO requests_fts(rowid, summary, details, tag) "
+    f"SELECT new.id, new.summary, new.details, {_TAG} WHERE {_LIVE};"
+)
 SQLITE_SEARCH_DDL = (
     "CREATE VIRTUAL TABLE requests_fts USING fts5(summary, details, tag, "
     "tokenize='porter unicode61 remove_diacritics 2')",
@@ -32,7 +37,8 @@ SQLITE_SEARCH_DDL = (
     "AFTER UPDATE OF summary, details, service_id, status, resolved_at ON requests BEGIN "
     f"DELETE FROM requests_fts WHERE rowid = old.id; {_ADD} END",
     "INSERT INTO requests_fts(rowid, summary, details, tag) SELECT new.id, new.summary, "
-    f"new.details, {_TAG} FROM requests AS new",
+    f"new.details, {_TAG} FROM requests AS new WHERE new.status IN ({_OPEN}) "
+    "OR new.resolved_at >= datetime('now', '-31 days')",
     # ORDER BY rank: words in a summary weigh twice those in details; the tag weighs nothing.
     "INSERT INTO requests_fts(requests_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0, 0.0)')",
 )
