@@ -1,10 +1,11 @@
 """Full-text search over requests: one function, each database's own index and ranking.
 
-SQLite keeps an FTS5 table (`requests_fts`, kept current by triggers on requests) and
-ranks with bm25 (the index holds only requests that can be offered, and a tag in it picks
-the service's open and recently resolved ones); PostgreSQL keeps a generated `search` tsvector column with a GIN index and
-ranks with ts_rank. Both are made and filled by migration 0014; the models do not describe
-them, so the schema comparison leaves them out (see `include_name`).
+SQLite keeps an FTS5 table (`requests_fts`, kept current by triggers on requests) holding
+only the requests a lookup can offer, each with a tag naming its service and whether it is
+open or when it was resolved; it ranks with bm25. PostgreSQL keeps a generated `search`
+tsvector column with a GIN index and ranks with ts_rank. Both are made and filled by
+migration 0014; the models do not describe them, so the schema comparison leaves them out
+(see `include_name`).
 """
 
 from __future__ import annotations
