@@ -73,6 +73,6 @@ async def requests_by_id(session: AsyncSession, *, ids: Collection[int]) -> Sequ
 async def bursts_in(
     session: AsyncSession, *, start: dt.datetime, end: dt.datetime
 ) -> Sequence[Burst]:
-    """Bursts detected in a period, for the digest's counts."""
-    query = select(Burst).where(Burst.detected_at >= start, Burst.detected_at < end)
+    """Bursts detected in a period (after `start`, up to and including `end`), for the digest."""
+    query = select(Burst).where(Burst.detected_at > start, Burst.detected_at <= end)
     return (await session.scalars(query.order_by(Burst.id))).all()

@@ -113,3 +113,31 @@ def declare_summary(burst: BurstSummary, limit: int) -> str:
 def is_resolved(status: RequestStatus) -> bool:
     """Resolved or closed after resolving: a fix that may help the next partner."""
     return status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class BurstFigures:
+    """Suspected outages in a digest's period: what technicians made of them, and how fast."""
+
+    detected: int = 0
+    declared: int = 0
+    dismissed: int = 0
+    minutes_to_declare: int | None = None  # median, first report to declaration
+
+
+def burst_figures(
+    bursts: Sequence[tuple[str, dt.datetime, dt.datetime | None]],
+) -> BurstFigures:
+    """Count (status, first report, decided at) of the period's bursts."""
+    declared = sorted(
+        (decided - first).total_seconds() / 60
+        for status, first, decided in bursts
+        if status == BurstStatus.DECLARED and decided is not None
+    )
+    middle = declared[len(declared) // 2] if declared else None
+    return BurstFigures(
+        detected=len(bursts),
+        declared=len(declared),
+        dismissed=sum(1 for status, _, _ in bursts if status == BurstStatus.DISMISSED),
+        minutes_to_declare=round(middle) if middle is not None else None,
+    )

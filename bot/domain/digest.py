@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.awareness import BurstFigures
 from bot.domain.calendar import BusinessCalendar
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -97,6 +98,7 @@ class PeriodFigures:
     outage_updates_kept: int = 0  # outages' promised updates posted in time
     outage_updates_lapsed: int = 0
     polls_eligible: int = 0  # closings that called for a poll, shown or skipped
+    bursts: BurstFigures = field(default_factory=BurstFigures)  # suspected outages alerted
     polls_sent: int = 0
     polls_answered: int = 0
     average_rating: float | None = None
@@ -130,6 +132,7 @@ class PeriodFigures:
             self.outage_updates_kept,
             self.outage_updates_lapsed,
             self.polls_eligible,
+            self.bursts.detected,
             self.polls_sent,
             self.polls_answered,
         )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.awareness import burst_figures
 from bot.domain.digest import (
     AgeCounts,
     Digest,
@@ -24,7 +26,7 @@ from bot.domain.digest import (
     TechnicianLine,
     target_rate,
 )
-from storage import digests
+from storage import bursts, digests
 from storage.digests import Numbers, OpenCounts, PeriodCounts
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
@@ -34,7 +36,7 @@ Names = Callable[[str], str]
 async def measure(session: AsyncSession, *, period: Period, names: Names) -> PeriodFigures:
     """What happened in `period` (its end included), as every surface reports it."""
     counts = await digests.period_counts(session, since=period.start, until=period.end)
-    return period_figures(counts, names=names)
+    return await _with_bursts(session, period_figures(counts, names=names), period)
 
 
 async def build_digest(
@@ -54,12 +56,21 @@ async def build_digest(
     return Digest(
         kind=kind,
         period=period,
-        current=period_figures(current, names=names),
+        current=await _with_bursts(session, period_figures(current, names=names), period),
         previous=previous,
         queue=_queue_figures(queue),
         technicians=_technicians(queue, current),
         command=command,
     )
+
+
+async def _with_bursts(
+    session: AsyncSession, figures: PeriodFigures, period: Period
+) -> PeriodFigures:
+    """Add the period's suspected outages (detected, declared, dismissed, minutes to declare)."""
+    rows = await bursts.bursts_in(session, start=period.start, end=period.end)
+    counted = burst_figures([(r.status, r.first_report_at, r.decided_at) for r in rows])
+    return replace(figures, bursts=counted)
 
 
 def period_figures(counts: PeriodCounts, *, names: Names) -> PeriodFigures:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
+from bot.domain.awareness import BurstFigures
 from bot.domain.digest import (
     AGE_BANDS,
     HIGH_PRIORITY_WARNING,
@@ -144,7 +145,19 @@ def _targets(now: PeriodFigures, before: PeriodFigures) -> list[str]:
             f"({before.outage_updates_kept}), lapsed: *{now.outage_updates_lapsed}* "
             f"({before.outage_updates_lapsed})"
         )
+    if now.bursts.detected or before.bursts.detected:
+        lines.append(_bursts_line(now.bursts, before.bursts))
     return lines
+
+
+def _bursts_line(now: BurstFigures, before: BurstFigures) -> str:
+    line = (
+        f"• Suspected outages alerted: *{now.detected}* ({before.detected}), "
+        f"declared: *{now.declared}*, not an outage: *{now.dismissed}*"
+    )
+    if now.minutes_to_declare is not None:
+        line += f"; first report to declaration: {now.minutes_to_declare} min (median)"
+    return line
 
 
 def _partners(digest: Digest) -> list[str]:

@@ -14,7 +14,7 @@ from bot.simulator.model import SimMessage
 from tests.e2e.helpers import PAT, file_request, stored
 
 pytestmark = pytest.mark.e2e
-SAM, JORDAN, CASEY = "U0SAM", "U0JORDAN", "U0CASEY"
+SAM, JORDAN, CASEY, MORGAN = "U0SAM", "U0JORDAN", "U0CASEY", "U0MORGAN"
 TRIAGE = "C0TRIAGE"
 ALERT_ACTIONS = ("burst_declare", "burst_dismiss")
 TOLD = "Others are reporting problems with Email and calendaring right now"
@@ -135,6 +135,9 @@ async def test_not_an_outage_silences_the_rest_of_the_burst(desk: LocalLiaison) 
     await file_request(desk, CASEY, service="email", summary="Mail is slow for me too")
     assert len(alerts(desk)) == 1
     assert "REQ-4" not in alerts(desk)[0].rendered
+    await later(desk, 1)
+    figures = (await desk.runtime.digests.stats(MORGAN, days=1)).current.bursts
+    assert (figures.detected, figures.declared, figures.dismissed) == (1, 0, 1)
     assert not any(TOLD in n for n in confirmation_thread(desk, CASEY, -1))
 
 
@@ -178,6 +181,10 @@ async def test_declaring_from_the_alert_links_the_reports_and_their_partners_hea
     [alert] = alerts(desk)
     assert "Declared as OUT-1 by @sam" in alert.rendered
     assert not set(ALERT_ACTIONS) & set(alert.action_ids())
+    await later(desk, 1)
+    figures = (await desk.runtime.digests.stats(MORGAN, days=1)).current.bursts
+    assert (figures.detected, figures.declared, figures.dismissed) == (1, 1, 0)
+    assert figures.minutes_to_declare == 0
 
     await file_request(desk, PAT, service="email", summary="Still no mail")
     assert len(alerts(desk)) == 1, "an outage is open: no new alert"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain.awareness import (
+    BurstFigures,
     BurstReport,
     BurstStatus,
     BurstSummary,
     RelatedRequest,
+    burst_figures,
     declare_summary,
     is_burst,
     search_terms,
@@ -89,3 +91,18 @@ def test_the_partner_note_names_the_service() -> None:
         text == "Others are reporting problems with Email right now; technicians have been alerted."
     )
     check_blocks(dicts(blocks), limit=50)
+
+
+def test_the_digest_counts_bursts_and_the_median_minutes_to_declare() -> None:
+    minute = dt.timedelta(minutes=1)
+    figures = burst_figures(
+        [
+            ("declared", NOW, NOW + 12 * minute),
+            ("declared", NOW, NOW + 30 * minute),
+            ("declared", NOW, NOW + 4 * minute),
+            ("dismissed", NOW, NOW + minute),
+            ("active", NOW, None),
+        ]
+    )
+    assert figures == BurstFigures(detected=5, declared=3, dismissed=1, minutes_to_declare=12)
+    assert burst_figures([]).minutes_to_declare is None
