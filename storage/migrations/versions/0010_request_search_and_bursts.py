@@ -1,6 +1,6 @@
 """full-text search over requests (FTS5 on SQLite, tsvector + GIN on PostgreSQL) and bursts
 
-Revision ID: 0014
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-03
 """
@@ -51,7 +51,7 @@ POSTGRES_SEARCH_DDL = (
     "CREATE INDEX ix_requests_search ON requests USING gin (search)",
 )
 
-revision: str = "0014"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
