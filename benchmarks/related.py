@@ -62,7 +62,7 @@ WEIGHTS = list(itertools.accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(
 
 
 # The seed inserts the history at once, so every resolved request enters the SQLite index;
-# keep only what migration 0014 and the pruning leave there in a running shop.
+# keep only what migration 0010 and the pruning leave there in a running shop.
 _LIVE_ONLY = """
 DELETE FROM requests_fts WHERE rowid IN (
     SELECT id FROM requests

@@ -349,7 +349,7 @@ class HomeViewer(Base):
 
 
 # Related-request lookups narrow to one service's open and recently resolved requests first
-# (migration 0014, with the full-text indexes that storage/search.py ranks them by).
+# (migration 0010, with the full-text indexes that storage/search.py ranks them by).
 Index("ix_requests_service_status", Request.service_id, Request.status)
 Index("ix_requests_service_resolved", Request.service_id, Request.resolved_at)
 

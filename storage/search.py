@@ -4,7 +4,7 @@ SQLite keeps an FTS5 table (`requests_fts`, kept current by triggers on requests
 only the requests a lookup can offer, each with a tag naming its service and whether it is
 open or when it was resolved; it ranks with bm25. PostgreSQL keeps a generated `search`
 tsvector column with a GIN index and ranks with ts_rank. Both are made and filled by
-migration 0014; the models do not describe them, so the schema comparison leaves them out
+migration 0010; the models do not describe them, so the schema comparison leaves them out
 (see `include_name`).
 """
 
@@ -71,7 +71,7 @@ class RelatedRow:
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """For Alembic's schema comparison: skip the search objects only migration 0014 makes."""
+    """For Alembic's schema comparison: skip the search objects only migration 0010 makes."""
     if type_ == "table":
         return name not in SEARCH_TABLES
     if type_ == "column":
@@ -148,7 +148,7 @@ async def resolutions(session: AsyncSession, *, request_ids: Collection[int]) ->
 def _fts5_query(service_id: str, terms: Sequence[str], since: dt.datetime, now: dt.datetime) -> str:
     """The FTS5 query: the service's open or recently resolved tags, and any of the words.
 
-    The tags are those migration 0014's triggers write: "s" + the service id in hex + "open",
+    The tags are those migration 0010's triggers write: "s" + the service id in hex + "open",
     or + "w" + the week (Julian day / 7) it was resolved in: a handful of tags, because bm25
     costs a little for every phrase of the query on every match. The week before is
     included, so rounding can never hide a match; the exact time is checked afterwards.
