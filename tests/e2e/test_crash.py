@@ -43,6 +43,32 @@ class Outcomes:
     started: int = 0
 
 
+async def open_form(slack: SlackSimulator, user: str, summary: str, outcomes: Outcomes) -> bool:
+    """Run /request and wait for the form; False (and counted unanswered) when it never opens."""
+    command = await slack.command(user, "/request", "")
+    try:
+        assert command.ok
+        await slack.wait_for_view(user, within=5.0)
+    except (TimeoutError, AssertionError):
+        outcomes.unanswered.add(summary)
+        return False
+    return True
+
+
+async def submit_form(slack: SlackSimulator, user: str, summary: str, outcomes: Outcomes) -> None:
+    """Fill in and submit the open form, and record what the partner saw."""
+    answers = {"service": "network", "impact": "degraded", "summary": summary}
+    result = await slack.submit_view(user, answers)
+    if result.closed:
+        outcomes.acknowledged.add(summary)
+    elif result.errors:
+        outcomes.refused.add(summary)
+    else:
+        outcomes.unanswered.add(summary)
+    if result.view is not None:
+        await slack.close_view(user)
+
+
 async def file_until_killed(slack: SlackSimulator, liaison: LiaisonProcess, seed: int) -> Outcomes:
     """Eight partners file as fast as they can; SIGKILL after a seeded number of submissions."""
     outcomes = Outcomes()
@@ -55,29 +81,13 @@ async def file_until_killed(slack: SlackSimulator, liaison: LiaisonProcess, seed
             if killed.is_set():
                 return
             summary = f"Crash test filing {n}"
-            command = await slack.command(user, "/request", "")
-            if not command.ok:
-                outcomes.unanswered.add(summary)
-                continue
-            try:
-                await slack.wait_for_view(user, within=5.0)
-            except (TimeoutError, AssertionError):
-                outcomes.unanswered.add(summary)
+            if not await open_form(slack, user, summary, outcomes):
                 continue
             outcomes.started += 1
             if outcomes.started == kill_after:
                 liaison.kill()
                 killed.set()
-            answers = {"service": "network", "impact": "degraded", "summary": summary}
-            result = await slack.submit_view(user, answers)
-            if result.closed:
-                outcomes.acknowledged.add(summary)
-            elif result.errors:
-                outcomes.refused.add(summary)
-            else:
-                outcomes.unanswered.add(summary)
-            if result.view is not None:
-                await slack.close_view(user)
+            await submit_form(slack, user, summary, outcomes)
 
     await asyncio.gather(*(partner(user) for user in PARTNERS))
     await liaison.wait()

@@ -24,7 +24,9 @@ from tests.e2e.test_crash import (
     Outcomes,
     assert_delivered_once,
     assert_nothing_half_written,
+    open_form,
     stored_requests,
+    submit_form,
     wait_until_delivered,
 )
 
@@ -108,23 +110,8 @@ async def file_while_replicas_die(slack: SlackSimulator, balancer: LoadBalancer)
             if n in kill_at:
                 restarts.append(asyncio.create_task(kill_and_restart(kill_at[n])))
             summary = f"Replica test filing {n}"
-            command = await slack.command(user, "/request", "")
-            try:
-                assert command.ok
-                await slack.wait_for_view(user, within=5.0)
-            except (TimeoutError, AssertionError):
-                outcomes.unanswered.add(summary)
-                continue
-            answers = {"service": "network", "impact": "degraded", "summary": summary}
-            result = await slack.submit_view(user, answers)
-            if result.closed:
-                outcomes.acknowledged.add(summary)
-            elif result.errors:
-                outcomes.refused.add(summary)
-            else:
-                outcomes.unanswered.add(summary)
-            if result.view is not None:
-                await slack.close_view(user)
+            if await open_form(slack, user, summary, outcomes):
+                await submit_form(slack, user, summary, outcomes)
 
     await asyncio.gather(*(partner(user) for user in PARTNERS))
     await asyncio.gather(*restarts)
