@@ -26,6 +26,8 @@ def test_manifest_declares_the_command_interactivity_and_socket_mode() -> None:
         "message.im",
         "member_joined_channel",
         "member_left_channel",
+        "tokens_revoked",
+        "app_uninstalled",
     }
     [shortcut] = manifest["features"]["shortcuts"]
     assert shortcut["callback_id"] == "request_from_message"
