@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from bot.domain.digest import Digest, DigestKind, Period
-from bot.services.digests import build_digest
+from bot.supervisors.digests import build_digest
 from bot.views.digest import digest_message
 from storage.engine import Database
 from storage.migrate import upgrade_to_head

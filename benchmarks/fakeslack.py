@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local import Workspace
+from bot.app.local import Workspace
 
 # Each filing under load comes from its own partner: U, a marker, seven digits.
 PARTNER_PREFIX = "UBF"

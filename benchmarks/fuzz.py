@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m benchmarks.fuzz [--per-seed 2000] [--seed 1] [--concurrency 8]
 
-The same driver as tests/e2e/test_fuzz.py (bot/simulator/fuzzing.py), at a size too slow for
+The same driver as tests/e2e/test_fuzz.py (simulator/fuzzing.py), at a size too slow for
 CI: Liaison in HTTP mode against the simulator and a fresh SQLite file, eight real payloads
 (slash command, view_submission, view_closed, block_actions, message and app_home_opened
 events, message and global shortcuts) each mutated `--per-seed` times. Prints the answers by
@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock, monotonic
-from bot.local import LocalLiaison
-from bot.simulator import HttpTransport
-from bot.simulator.fuzzing import Tally, collect_seeds, fire
+from simulator import HttpTransport
+from simulator.fuzzing import Tally, collect_seeds, fire
 
 PARTNER = "U0PAT"
 

@@ -37,7 +37,7 @@ from benchmarks.report import (
 from benchmarks.runs import Bench, Kind, Result, kept_up, measure
 from benchmarks.servers import SERVER_CORE, AppKind, ServerProcess, ServerSpec, pin_to
 from benchmarks.workload import capture_templates, start_slack
-from bot.local import SIGNING_SECRET
+from bot.app.local import SIGNING_SECRET
 
 GENERATOR_CORE = 0
 KINDS: tuple[Kind, ...] = ("command", "submission")

@@ -19,8 +19,8 @@ from sqlalchemy import text
 from benchmarks.runs import Bench, measure, post
 from benchmarks.scheduler import build
 from benchmarks.workload import command_body, home_opened_body
+from bot.app.local import Workspace
 from bot.clock import SystemClock
-from bot.local import Workspace
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
 

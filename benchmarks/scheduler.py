@@ -22,8 +22,8 @@ from sqlalchemy import insert, text
 
 from bot.catalogue import load_catalogue
 from bot.clock import ManualClock
-from bot.scheduler import Scheduler
-from bot.services.expectations import Expectations
+from bot.delivery.scheduler import Scheduler
+from bot.expectations.promises import Expectations
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Counter, OutboxMessage, Request, Timer

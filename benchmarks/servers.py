@@ -143,7 +143,7 @@ def pin_to(core: int | None) -> None:
 def serve(spec: ServerSpec, ready: Connection) -> None:
     """Process entry: pin, log like production (INFO, text) to a file, serve until SIGTERM."""
     pin_to(spec.core)
-    from bot.logging import configure_logging, stop_logging
+    from bot.observability.logging import configure_logging, stop_logging
 
     with spec.log_file.open("a", buffering=1) as log:
         sys.stderr = log
@@ -175,9 +175,9 @@ async def _run_liaison(
     spec: ServerSpec, ready: Connection, stop: asyncio.Event, profiler: cProfile.Profile | None
 ) -> None:
     """The real Liaison as `liaison run` builds it: settings, build_runtime, LiaisonServer."""
-    from bot.local import EXAMPLE_CATALOGUE, Workspace
-    from bot.runtime import build_runtime
-    from bot.server import LiaisonServer
+    from bot.app.local import EXAMPLE_CATALOGUE, Workspace
+    from bot.app.server import LiaisonServer
+    from bot.app.wiring import build_runtime
     from bot.settings import load_settings
     from storage.migrate import upgrade_to_head
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from benchmarks.fakeslack import BOT_USER, TEAM, dm_channel, partner_id
+from bot.app.local import EXAMPLE_CATALOGUE, SIGNING_SECRET, Workspace
 from bot.catalogue import load_catalogue
 from bot.clock import SystemClock
-from bot.local import EXAMPLE_CATALOGUE, SIGNING_SECRET, Workspace
-from bot.simulator import SlackSimulator, signing
-from bot.simulator.transport import FORM, USER_AGENT, encode
 from bot.views.request_modal import RequestPrefill, request_modal
+from simulator import SlackSimulator, signing
+from simulator.transport import FORM, USER_AGENT, encode
 
 PARTNER = "U0PAT"
 COMMAND_TEXT = "No network in building 4, room 210"

@@ -14,7 +14,7 @@ from typing import TypeVar
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.domain.errors import DomainError, FieldErrors
-from bot.services.deadlines import WriterBusy, write_deadline
+from bot.records.deadlines import WriterBusy, write_deadline
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

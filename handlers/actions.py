@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
-from bot.services.triage import Edit
+from bot.triage.work import Edit
 from bot.views.ids import ActionId
 from bot.views.lists import request_status
 from bot.views.request_modal import RequestPrefill

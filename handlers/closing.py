@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError, FieldErrors, NotFound
 from bot.domain.poll import KeptInformed
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
-from bot.services.triage import require_text
+from bot.triage.work import require_text
 from bot.views.closing import reopen_modal
 from bot.views.ids import ClosingActionId, ClosingBlockId, ClosingCallbackId
 from bot.views.polls import (

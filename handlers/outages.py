@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
 from bot.domain.outage import OutageEvent, OutageSummary
+from bot.outages.desk import require_resolution
 from bot.runtime import Runtime
-from bot.services.outages import require_resolution
 from bot.views.ids import OutageActionId, OutageBlockId, OutageCallbackId
 from bot.views.outage_modals import (
     declare_modal,

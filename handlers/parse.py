@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.domain.model import parse_number
 from bot.domain.outage import parse_outage_number
-from bot.services.intake import RequestForm
-from bot.services.outage_forms import MaintenanceForm, OutageEdit, OutageForm
+from bot.intake.filing import RequestForm
+from bot.outages.forms import MaintenanceForm, OutageEdit, OutageForm
 from bot.views.ids import ActionId, BlockId, OutageActionId, OutageBlockId
 from bot.views.request_modal import decode_metadata
 from bot.views.text import plain_from_slack

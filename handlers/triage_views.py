@@ -12,7 +12,7 @@ from bot.domain.errors import FieldErrors
 from bot.domain.model import Priority, RequestStatus
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
-from bot.services.triage import Edit, require_text, validate_update
+from bot.triage.work import Edit, require_text, validate_update
 from bot.views.ids import ActionId, BlockId, CallbackId
 from bot.views.triage_modals import decode_request_metadata
 from handlers.acking import submit_then_ack

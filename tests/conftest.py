@@ -81,18 +81,37 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say plainly what did not run (PostgreSQL, the browser), so a green run is not mistaken."""
+def _ran(terminalreporter: pytest.TerminalReporter, keyword: str) -> int:
+    """How many tests carrying `keyword` (a marker or a parameter id) passed."""
+    return sum(1 for r in terminalreporter.stats.get("passed", []) if keyword in r.keywords)
+
+
+def _skipped(terminalreporter: pytest.TerminalReporter, reason: str) -> bool:
     skipped = terminalreporter.stats.get("skipped", [])
-    if any("PostgreSQL skipped" in str(getattr(r, "longrepr", "")) for r in skipped):
-        terminalreporter.write_line(
-            "NOTE: PostgreSQL tests were skipped (no server at 127.0.0.1:5432 and no "
-            "TEST_POSTGRES_URL); only SQLite was tested.",
-            yellow=True,
-        )
-    if any("Browser tests skipped" in str(getattr(r, "longrepr", "")) for r in skipped):
-        terminalreporter.write_line(
-            "NOTE: the sandbox's browser tests were skipped (no Chromium: apt-get install "
-            "chromium); the page was not tested in a browser.",
-            yellow=True,
-        )
+    return any(reason in str(getattr(r, "longrepr", "")) for r in skipped)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End with one line saying what ran (SQLite, PostgreSQL, the browser) and what was skipped,
+    so a green run on a machine without PostgreSQL or Chromium is not mistaken for a full one."""
+    ran, skipped = [], []
+    for name, keyword, reason, how in (
+        ("SQLite", "sqlite", "", ""),
+        (
+            "PostgreSQL",
+            "postgres",
+            "PostgreSQL skipped",
+            "no server at 127.0.0.1:5432 and no TEST_POSTGRES_URL",
+        ),
+        ("browser", "browser", "Browser tests skipped", "no Chromium: apt-get install chromium"),
+    ):
+        count = _ran(terminalreporter, keyword)
+        if count:
+            ran.append(f"{name} ({count} tests)")
+        if reason and _skipped(terminalreporter, reason):
+            skipped.append(f"{name} ({how})")
+    if not ran and not skipped:
+        return
+    line = "Tested on: " + (", ".join(ran) or "nothing of SQLite, PostgreSQL or the browser")
+    line += "; skipped: " + ("; ".join(skipped) if skipped else "nothing")
+    terminalreporter.write_line(line, yellow=bool(skipped), green=not skipped)

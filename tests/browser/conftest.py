@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.cli import running_sandbox
-from bot.sandbox.server import SandboxServer
+from bot.app.sandbox.cli import running_sandbox
+from bot.app.sandbox.server import SandboxServer
 
 pytest.importorskip("playwright", reason="Browser tests skipped: playwright is not installed")
 

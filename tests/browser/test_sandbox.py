@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from bot.sandbox.server import SandboxServer
+from bot.app.sandbox.server import SandboxServer
 from tests.browser.conftest import Camera
 
 pytestmark = pytest.mark.browser

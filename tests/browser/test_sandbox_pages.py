@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from bot.sandbox.server import SandboxServer
+from bot.app.sandbox.server import SandboxServer
 from tests.browser.conftest import Camera
 from tests.browser.test_sandbox import PAT, REPLIES, SAM, become, card, go, press, say
 

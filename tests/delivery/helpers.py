@@ -12,8 +12,8 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
-from bot.outbox import OutboxDispatcher
-from bot.simulator import SlackSimulator
+from bot.delivery.outbox import OutboxDispatcher
+from simulator import SlackSimulator
 from storage import outbox
 from storage.engine import Database
 

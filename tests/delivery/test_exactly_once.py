@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import update
 
 from bot.clock import ManualClock
-from bot.outbox_recovery import EVENT_TYPE
+from bot.delivery.recovery import EVENT_TYPE
 from storage.engine import is_sqlite
 from storage.models import OutboxMessage
 from tests.delivery.helpers import TRIAGE, Delivery, delivery, seconds

@@ -14,7 +14,7 @@ import time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import SystemClock
-from bot.scheduler import Scheduler
+from bot.delivery.scheduler import Scheduler
 from storage import timers
 from storage.models import Timer
 from tests.delivery.helpers import delivery

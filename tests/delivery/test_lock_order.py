@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bot.app.local import LocalLiaison
+from bot.app.wiring import build_runtime
 from bot.clock import ManualClock
 from bot.domain.edit import Edit
 from bot.domain.errors import DomainError
 from bot.domain.model import RequestStatus
 from bot.domain.transitions import Action
-from bot.local import LocalLiaison
-from bot.runtime import Runtime, build_runtime
-from bot.services.intake import RequestForm
+from bot.intake.filing import RequestForm
+from bot.runtime import Runtime
 from storage import history, requests, timers
 from storage.engine import Database
 from storage.retrying import sqlstate

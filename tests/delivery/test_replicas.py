@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.catalogue import load_catalogue
 from bot.clock import ManualClock
-from bot.scheduler import Scheduler
-from bot.services.intake import IntakeService, RequestForm
+from bot.delivery.scheduler import Scheduler
+from bot.intake.filing import IntakeService, RequestForm
 from storage.engine import Database
 from storage.leader import PERIODIC_JOBS_KEY, Leadership
 from storage.migrate import current_revision, head_revision, upgrade_to_head

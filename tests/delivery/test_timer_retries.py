@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
-from bot.metrics import Metrics
-from bot.scheduler import MAX_TRIES, Scheduler
+from bot.delivery.scheduler import MAX_TRIES, Scheduler
+from bot.observability.metrics import Metrics
 from storage import timers
 from storage.engine import Database
 from storage.models import Timer
@@ -30,14 +30,14 @@ async def test_a_failing_timer_backs_off_then_is_parked_and_counted(
     start = clock.now()
     async with database.transaction() as session:
         await timers.schedule(session, kind="broken", due_at=start, now=start)
-    caplog.set_level(logging.WARNING, logger="bot.scheduler")
+    caplog.set_level(logging.WARNING, logger="bot.delivery.scheduler")
     for _ in range(40):  # 40 passes over 20 minutes: far more than the tries allowed
         await scheduler.run_pass()
         await clock.advance(30)
     offsets = [(t - start).total_seconds() for t in tried]
     assert offsets == [0, 30, 90, 210, 450]  # 30 s, then doubling
     assert len(tried) == MAX_TRIES
-    lines = [r for r in caplog.records if r.name == "bot.scheduler"]
+    lines = [r for r in caplog.records if r.name == "bot.delivery.scheduler"]
     assert len(lines) == MAX_TRIES  # one line a try, not one a pass
     assert "parked" in lines[-1].getMessage() and lines[-1].exc_info is not None
     assert await scheduler.next_due() is None  # a parked timer wakes nobody

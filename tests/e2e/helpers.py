@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from storage import outbox, requests
 from storage.models import Request
 

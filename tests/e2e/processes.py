@@ -12,9 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.local import EXAMPLE_CATALOGUE, SIGNING_SECRET, Workspace
-from bot.server import EVENTS_PATH
-from bot.simulator import SlackSimulator
+from bot.app.local import EXAMPLE_CATALOGUE, SIGNING_SECRET, Workspace
+from bot.app.server import EVENTS_PATH
+from simulator import SlackSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
 START_LIMIT = 60.0  # seconds a process may take to answer /healthz (migrations included)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from handlers import acking
 from tests.e2e.helpers import PAT, open_form, stored
 

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
 from bot.domain.errors import NotPermitted
-from bot.local import LocalLiaison
-from bot.simulator.model import SimMessage
+from simulator.model import SimMessage
 from tests.e2e.helpers import PAT, file_request, stored
 
 pytestmark = pytest.mark.e2e

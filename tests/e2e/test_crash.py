@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.local import SIGNING_SECRET, Workspace, seed_workspace
-from bot.simulator import SlackSimulator
+from bot.app.local import SIGNING_SECRET, Workspace, seed_workspace
+from simulator import SlackSimulator
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
 from storage.models import OutboxMessage, Request, RequestEvent, Timer

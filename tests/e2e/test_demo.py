@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import add_demo_arguments, run_demo
+from bot.app.demo import add_demo_arguments, run_demo
 
 pytestmark = pytest.mark.e2e
 PAT, JORDAN, CASEY = "Capt Pat Rivera", "MSgt Jordan Lee", "Ms Casey Brooks"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from storage.models import DigestSent
 from tests.e2e.helpers import PAT, file_request
 

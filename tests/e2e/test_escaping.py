@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from tests.e2e.helpers import PAT, file_request, initial_value, open_form, stored
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from storage import history
 from tests.e2e.helpers import PAT, file_request, stored
 from tests.e2e.test_triage import card, card_thread, modal, partner_thread, press

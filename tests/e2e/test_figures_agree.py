@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.domain.edit import Action, Edit
-from bot.export import run_export
-from bot.local import LocalLiaison
 from bot.settings import load_offline_settings
+from bot.supervisors.export import run_export
 from tests.e2e.helpers import PAT, file_request, stored
 from tests.e2e.test_closing import click, in_thread, poll_id, resolved_request
 from tests.e2e.test_home import open_home

@@ -9,11 +9,11 @@ import urllib.parse
 
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.domain.transitions import OPEN
-from bot.local import LocalLiaison
-from bot.simulator import Delivery, HttpTransport
-from bot.simulator.transport import FORM
 from handlers import commands
+from simulator import Delivery, HttpTransport
+from simulator.transport import FORM
 from storage import requests
 from tests.e2e.helpers import PAT, file_request, initial_value, outbox_depth
 
@@ -118,10 +118,10 @@ async def test_a_signed_body_that_cannot_be_read_is_refused_400_and_nothing_chan
     liaison: LocalLiaison, case: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     body, content_type = MALFORMED[case]
-    with caplog.at_level(logging.WARNING, logger="bot.server"):
+    with caplog.at_level(logging.WARNING, logger="bot.app.server"):
         answer = await post(liaison, body, content_type)
     assert answer.status == 400, answer.body
-    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.server"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.app.server"]
     assert "status=400" in line and "\xff" not in line and "U0PAT" not in line
     assert await request_count(liaison) == 0
     await file_request(liaison)  # the door still opens for Slack's own requests

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.local import LocalLiaison
-from bot.simulator import HttpTransport
-from bot.simulator.fuzzing import collect_seeds, fire
+from bot.app.local import LocalLiaison
+from simulator import HttpTransport
+from simulator.fuzzing import collect_seeds, fire
 from tests.e2e.helpers import PAT, file_request, stored
 
 pytestmark = pytest.mark.e2e

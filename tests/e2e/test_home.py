@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.app.local import SIGNING_SECRET, LocalLiaison
 from bot.clock import ManualClock
 from bot.domain.edit import Edit
 from bot.domain.transitions import Action
-from bot.local import SIGNING_SECRET, LocalLiaison
-from bot.simulator import SlackSimulator
-from bot.simulator.surfaces import SimView
+from simulator import SlackSimulator
+from simulator.surfaces import SimView
 from storage import outbox
 from storage.migrate import upgrade_to_head
 from tests.e2e.helpers import PAT, file_request, stored

@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.local import SIGNING_SECRET, LocalLiaison
-from bot.simulator.signing import sign
+from bot.app.local import SIGNING_SECRET, LocalLiaison
+from simulator.signing import sign
 
 pytestmark = pytest.mark.e2e
 BODY = b"token=x&team_id=T0LIAISON&user_id=U0PAT&command=%2Frequest&text=help&trigger_id=1.2.3"

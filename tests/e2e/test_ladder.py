@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from bot.export import export_record
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
+from bot.supervisors.export import export_record
 from storage import history, outages
 from storage.export import stream_export
 from storage.models import Outage

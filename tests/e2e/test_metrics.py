@@ -6,8 +6,8 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.local import LocalLiaison
 from tests.e2e.helpers import file_request, stored
 
 pytestmark = pytest.mark.e2e

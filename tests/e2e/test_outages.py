@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.domain.errors import NotPermitted
-from bot.local import LocalLiaison
-from bot.simulator.model import SimMessage
+from simulator.model import SimMessage
 from storage import outages
 from tests.e2e.helpers import PAT, file_request, open_form, outbox_depth, stored
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from tests.e2e.helpers import PAT, file_request, outbox_depth, stored
 
 pytestmark = pytest.mark.e2e

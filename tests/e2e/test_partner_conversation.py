@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.local import LocalLiaison
 from tests.conftest import EXAMPLE_CATALOGUE
 from tests.e2e.helpers import PAT, file_request, stored
 from tests.e2e.test_triage import card, card_thread, partner_thread, press, refusals

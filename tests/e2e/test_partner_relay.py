@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.local import LocalLiaison
-from bot.simulator import SimMessage
+from simulator import SimMessage
 from storage import history
 from tests.e2e.helpers import PAT, file_request, outbox_depth, stored
 from tests.e2e.test_closing import in_thread, resolved_request

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.local import SIGNING_SECRET, LocalLiaison
 from bot.clock import ManualClock
-from bot.local import SIGNING_SECRET, LocalLiaison
-from bot.services.privacy import PRIVACY_TTL
+from bot.workspace.privacy import PRIVACY_TTL
 from tests.e2e.helpers import file_request
 from tests.e2e.test_triage import card_thread, modal, partner_thread, press, refusals
 

@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.local import SIGNING_SECRET, Workspace, seed_workspace
-from bot.server import EVENTS_PATH
-from bot.simulator import SlackSimulator
+from bot.app.local import SIGNING_SECRET, Workspace, seed_workspace
+from bot.app.server import EVENTS_PATH
+from simulator import SlackSimulator
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
 from tests.e2e.processes import LiaisonProcess

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.local import LocalLiaison
+from bot.app.local import LocalLiaison
 from storage import requests
 from tests.e2e.helpers import PAT, file_request, initial_value
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.cli import main
-from bot.sandbox.cli import running_sandbox
-from bot.sandbox.server import SandboxServer
+from bot.app.cli import main
+from bot.app.sandbox.cli import running_sandbox
+from bot.app.sandbox.server import SandboxServer
 from tests.browser.conftest import START
 
 pytestmark = pytest.mark.e2e

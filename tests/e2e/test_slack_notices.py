@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.local import LocalLiaison
 from tests.e2e.helpers import PAT, file_request, outbox_depth
 
 pytestmark = pytest.mark.e2e

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.local import LocalLiaison
 from tests.e2e.helpers import PAT, file_request
 
 pytestmark = pytest.mark.e2e

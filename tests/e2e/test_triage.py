@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from bot.local import LocalLiaison
-from bot.simulator.model import SimMessage
+from bot.app.local import LocalLiaison
+from simulator.model import SimMessage
 from tests.e2e.helpers import PAT, file_request, stored
 
 pytestmark = pytest.mark.e2e

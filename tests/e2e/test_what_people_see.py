@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.local import LocalLiaison
-from bot.simulator.model import SimMessage
+from bot.app.local import LocalLiaison
+from simulator.model import SimMessage
 from tests.e2e.helpers import PAT, file_request, stored
 from tests.e2e.test_closing import in_thread, kinds, poll_id, resolved_request
 from tests.e2e.test_outages import declare

@@ -18,7 +18,7 @@ from bot.domain.digest import (
     Rate,
     TechnicianLine,
 )
-from bot.services.digests import build_digest
+from bot.supervisors.digests import build_digest
 from bot.views.digest import digest_message
 from storage import history, polls
 from storage.engine import Database

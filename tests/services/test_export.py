@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
-from bot.export import COLUMNS, parse_since, run_export, write_export
 from bot.settings import OfflineSettings, load_offline_settings
+from bot.supervisors.export import COLUMNS, parse_since, run_export, write_export
 from storage import history, polls
 from storage.engine import Database
 from storage.export import stream_export

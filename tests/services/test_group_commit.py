@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.group_commit import GroupCommit
+from bot.intake.group_commit import GroupCommit
 from storage import numbering
 from storage.engine import Database, WriterBusy, write_deadline
 

@@ -9,7 +9,7 @@ import pytest
 from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import ManualClock
 from bot.domain.errors import FieldErrors
-from bot.services.intake import IntakeService, RequestForm
+from bot.intake.filing import IntakeService, RequestForm
 from storage import history, outbox, requests
 from storage.engine import Database
 from tests.conftest import EXAMPLE_CATALOGUE

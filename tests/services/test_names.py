@@ -9,8 +9,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import ManualClock
-from bot.services.names import NameDirectory
-from bot.simulator import SlackSimulator
+from bot.workspace.names import NameDirectory
+from simulator import SlackSimulator
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import pytest
 
 from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import ManualClock
+from bot.delivery.scheduler import Scheduler
 from bot.domain.errors import FieldErrors, InvalidTransition, NotFound, NotPermitted
 from bot.domain.outage import OutageEvent, OutageStatus
-from bot.scheduler import Scheduler
-from bot.services.intake import IntakeService, RequestForm
-from bot.services.outage_cache import LIVE_SECONDS, LiveOutages
-from bot.services.outage_timers import MAINTENANCE_END, MAINTENANCE_REMINDER, OUTAGE_LINKED
-from bot.services.outages import MaintenanceForm, OutageDesk, OutageEdit, OutageForm
+from bot.intake.filing import IntakeService, RequestForm
+from bot.outages.cache import LIVE_SECONDS, LiveOutages
+from bot.outages.desk import MaintenanceForm, OutageDesk, OutageEdit, OutageForm
+from bot.outages.timers import MAINTENANCE_END, MAINTENANCE_REMINDER, OUTAGE_LINKED
 from storage import outages, outbox, requests, timers
 from storage.engine import Database
 from tests.conftest import EXAMPLE_CATALOGUE

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 
 REQUEST_MODAL: dict[str, Any] = {
     "type": "modal",

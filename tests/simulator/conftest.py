@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import ManualClock
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 from tests.simulator.bolt_app import Seen, build_app
 from tests.simulator.fakeapp import FakeApp
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.simulator import HttpTransport, SlackSimulator
+from simulator import HttpTransport, SlackSimulator
 from tests.simulator.bolt_app import Seen
 
 

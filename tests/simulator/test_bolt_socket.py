@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 from tests.simulator.bolt_app import Seen
 
 

@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import ManualClock
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 
 
 async def test_429_surfaces_with_retry_after_then_recovers(

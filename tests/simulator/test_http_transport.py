@@ -7,7 +7,7 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.simulator import SimulatorTimeoutError, SlackSimulator
+from simulator import SimulatorTimeoutError, SlackSimulator
 from tests.simulator.conftest import SECRET, serve
 from tests.simulator.fakeapp import FakeApp
 

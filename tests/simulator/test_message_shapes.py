@@ -7,7 +7,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 from tests.simulator.fakeapp import FakeApp
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"pixels" * 50

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.simulator import SimulatorError, SimView, SlackSimulator
+from simulator import SimulatorError, SimView, SlackSimulator
 from tests.simulator.fakeapp import FakeApp
 
 

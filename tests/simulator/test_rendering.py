@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.simulator import SlackSimulator
-from bot.simulator.rendering import Renderer, format_date
+from simulator import SlackSimulator
+from simulator.rendering import Renderer, format_date
 
 EPOCH = 1_795_432_800  # 2026-11-23 11:20 UTC, a Monday
 

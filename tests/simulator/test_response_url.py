@@ -6,7 +6,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.clock import ManualClock
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 from tests.simulator.bolt_app import card_blocks
 from tests.simulator.fakeapp import FakeApp
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.simulator import signing
+from simulator import signing
 
 DOC_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 DOC_TIMESTAMP = 1531420618

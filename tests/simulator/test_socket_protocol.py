@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.simulator import SimConfig, SimulatorError, SlackSimulator
+from simulator import SimConfig, SimulatorError, SlackSimulator
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 
 METADATA = {"event_type": "liaison_outbox", "event_payload": {"id": 42}}
 

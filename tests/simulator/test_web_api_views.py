@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import ManualClock
-from bot.simulator import SlackSimulator
+from simulator import SlackSimulator
 from tests.simulator.bolt_app import REQUEST_MODAL
 
 

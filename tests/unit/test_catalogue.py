@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.catalogue import Catalogue, CatalogueError, load_catalogue, parse_duration
-from bot.catalogue_lines import LineIndex
+from bot.catalogue.lines import LineIndex
 from bot.domain.model import Impact, Priority, Urgency
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "catalogue.example.toml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.export import COLUMNS
+from bot.supervisors.export import COLUMNS
 from tests.unit.test_cli import liaison
 
 

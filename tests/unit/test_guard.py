@@ -7,11 +7,11 @@ import urllib.parse
 
 import pytest
 
+from bot.app.guard import Admitted, Refused, admit
+from bot.app.guard.shapes import shape_problem
 from bot.domain.seen import SeenIds
-from bot.guard import Admitted, Refused, admit
-from bot.guard.shapes import shape_problem
-from bot.home_hashes import HomeHashes
-from bot.simulator.signing import headers as signed
+from bot.home.hashes import HomeHashes
+from simulator.signing import headers as signed
 from tests.simulator.test_signing import DOC_BODY, DOC_SECRET, DOC_SIGNATURE, DOC_TIMESTAMP
 
 FORM = "application/x-www-form-urlencoded"

@@ -8,7 +8,12 @@ import logging
 
 import pytest
 
-from bot.logging import JsonFormatter, RedactingFilter, configure_logging, stop_logging
+from bot.observability.logging import (
+    JsonFormatter,
+    RedactingFilter,
+    configure_logging,
+    stop_logging,
+)
 
 
 def json_logger(stream: io.StringIO) -> logging.Logger:

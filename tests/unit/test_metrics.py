@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.metrics import Metrics
-from bot.outbox import SendOutcome
+from bot.delivery.outbox import SendOutcome
+from bot.observability.metrics import Metrics
 from storage.engine import Database
 
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logging import RedactingFilter
+from bot.observability.logging import RedactingFilter
 from handlers.middleware import is_allowed_response_url
 
 

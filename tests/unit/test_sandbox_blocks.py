@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.app.sandbox.blocks import FormContext, home_html, message_html, modal_html
+from bot.app.sandbox.markup import Names
 from bot.catalogue import load_catalogue
 from bot.domain.home import HomeAudience, HomeContent, Listing
 from bot.domain.outage import OutageBanner, OutageKind
-from bot.sandbox.blocks import FormContext, home_html, message_html, modal_html
-from bot.sandbox.markup import Names
-from bot.simulator.payloads import rich_text
 from bot.views.home import HomeActionId, home_view
 from bot.views.ids import ActionId
 from bot.views.partner_dm import partner_acknowledgement
 from bot.views.request_modal import RequestPrefill, request_modal
 from bot.views.triage_card import triage_card
 from bot.views.triage_modals import assign_modal, update_modal
+from simulator.payloads import rich_text
 from tests.conftest import EXAMPLE_CATALOGUE
 from tests.unit.test_views import NOW, summary
 

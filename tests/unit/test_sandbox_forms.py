@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.sandbox.forms import pressed, view_values
-from bot.simulator.config import SimConfig
-from bot.simulator.elements import with_generated_ids
-from bot.simulator.viewstate import build_state, client_errors
-from bot.simulator.workspace import SimulatorError, Workspace
+from bot.app.sandbox.forms import pressed, view_values
 from bot.views.ids import ActionId, BlockId
 from bot.views.request_modal import RequestPrefill, request_modal
 from bot.views.triage_modals import assign_modal, update_modal
+from simulator.config import SimConfig
+from simulator.elements import with_generated_ids
+from simulator.viewstate import build_state, client_errors
+from simulator.workspace import SimulatorError, Workspace
 from tests.unit.test_sandbox_blocks import SERVICES, Form, modal, summary
 
 ZONE = "America/New_York"

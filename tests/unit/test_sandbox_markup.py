@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.sandbox.markup import Names, mrkdwn, plain, text_object
-from bot.simulator.rendering import format_date
+from bot.app.sandbox.markup import Names, mrkdwn, plain, text_object
+from simulator.rendering import format_date
 
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC).timestamp()
 NAMES = Names(users={"U0PAT": "pat"}, channels={"C0TRI": "triage"}, tz="America/New_York", now=NOW)

@@ -1,0 +1,294 @@
+"""The composition root: builds every service once, in dependency order, into a Runtime."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.catalogue import Catalogue, load_catalogue
+from bot.clock import Clock, SystemClock
+from bot.closing.confirmation import ClosingDesk, ClosingPolicy
+from bot.closing.follow_ups import FollowUpDesk
+from bot.closing.polls import PollDesk, PollPolicy
+from bot.delivery.outbox import DispatcherConfig, OutboxDispatcher
+from bot.delivery.scheduler import Scheduler
+from bot.domain.digest import DigestSchedule
+from bot.expectations.promises import Expectations
+from bot.home.desk import HomeDesk
+from bot.home.hashes import HashingClient, HomeHashes
+from bot.inflight import InFlight
+from bot.intake.awareness import AwarenessDesk
+from bot.intake.filing import IntakeService
+from bot.observability.metrics import Metrics
+from bot.outages.bursts import BurstDesk
+from bot.outages.desk import OutageDesk
+from bot.partners.desk import PartnerDesk
+from bot.partners.relay import ConversationRelay
+from bot.runtime import Runtime
+from bot.settings import DIGEST_WEEKDAYS, Settings
+from bot.supervisors.digests import DigestDesk, DigestPolicy
+from bot.triage.work import TriageService
+from bot.views.text import use_fallback_zone
+from bot.workspace.names import NameDirectory
+from bot.workspace.privacy import ChannelPrivacy
+from bot.workspace.roles import RoleDirectory
+from storage.engine import Database
+from storage.leader import Leadership
+
+
+async def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    catalogue: Catalogue | None = None,
+    dispatcher_config: DispatcherConfig | None = None,
+) -> Runtime:
+    """Build the runtime inside the running event loop (aiohttp needs one)."""
+    clock = clock or SystemClock()
+    catalogue = catalogue or load_catalogue(settings.catalogue_file)
+    use_fallback_zone(catalogue.calendar.timezone)
+    database = Database(settings.database_url)
+    http = aiohttp.ClientSession()
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        session=http,
+    )
+    metrics = Metrics(database=database, clock=clock)
+    hashes = HomeHashes()
+    outbox_client = HashingClient(
+        hashes=hashes,
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        session=http,
+    )
+    outbox = OutboxDispatcher(
+        database=database,
+        client=outbox_client,
+        clock=clock,
+        config=dispatcher_config
+        or DispatcherConfig(lease=dt.timedelta(seconds=settings.outbox_lease_seconds)),
+        on_outcome=metrics.on_send,
+    )
+    leadership = Leadership(database.read_engine, is_sqlite=database.is_sqlite)
+    scheduler = Scheduler(
+        database=database, clock=clock, committed=outbox.wake, leadership=leadership
+    )
+    intake = IntakeService(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        default_triage_channel=settings.triage_channel,
+        committed=lambda: _wake_both(outbox, scheduler),
+    )
+    roles = RoleDirectory(client=client, settings=settings, catalogue=catalogue, clock=clock)
+    expectations = Expectations(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        warning_lead=settings.breach_warning_lead,
+        nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
+        committed=outbox.wake,
+        supervisor_channel=settings.supervisor_channel,
+        supervisors=settings.supervisors,
+    )
+    expectations.register(scheduler)
+    intake.on_filed(expectations.on_filed)
+    policy = poll_policy(settings, catalogue)
+    polls = PollDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        policy=policy,
+        committed=outbox.wake,
+    )
+    polls.register(scheduler)
+    follow_ups = FollowUpDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        policy=policy,
+        polls=polls,
+        committed=outbox.wake,
+    )
+    follow_ups.register(scheduler)
+    closing = ClosingDesk(
+        catalogue=catalogue,
+        policy=ClosingPolicy(
+            auto_close_days=settings.auto_close_days, reopen_days=settings.reopen_window_days
+        ),
+        polls=polls,
+    )
+    privacy = channel_privacy(settings, catalogue, http=http, clock=clock)
+    triage = TriageService(
+        privacy=privacy,
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        expectations=expectations,
+        closing=closing,
+        committed=outbox.wake,
+    )
+    closing.register(scheduler, triage)
+    names = NameDirectory(client=client, clock=clock)
+    relay = ConversationRelay(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        names=names,
+        max_file_bytes=settings.file_relay_max_mb * 1024 * 1024,
+        committed=outbox.wake,
+    )
+    partners = PartnerDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        relay=relay,
+        names=names,
+        committed=outbox.wake,
+    )
+    outages = OutageDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        triage=triage,
+        announcements_channel=settings.announcements_channel or settings.triage_channel,
+        committed=outbox.wake,
+        scheduled=scheduler.wake,
+        supervisor_channel=settings.supervisor_channel,
+        supervisors=settings.supervisors,
+        nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
+    )
+    outages.register(scheduler)
+    intake.on_filed(outages.on_filed)
+    awareness = AwarenessDesk(
+        catalogue=catalogue,
+        bursts=BurstDesk(
+            database=database,
+            catalogue=catalogue,
+            clock=clock,
+            outages=outages,
+            default_triage_channel=settings.triage_channel,
+            committed=outbox.wake,
+        ),
+    )
+    awareness.register(scheduler)
+    intake.on_filed(awareness.on_filed)
+    outages.on_declared(awareness.bursts.on_declared)
+    digests = DigestDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        schedule=digest_schedule(settings, catalogue),
+        policy=DigestPolicy(
+            supervisor_channel=settings.supervisor_channel,
+            supervisors=settings.supervisors,
+            direct_messages=settings.digest_dm,
+            command=settings.slash_command,
+        ),
+        committed=outbox.wake,
+    )
+    digests.register(scheduler)
+    home = HomeDesk(
+        database=database,
+        catalogue=catalogue,
+        clock=clock,
+        roles=roles,
+        outages=outages,
+        command=settings.slash_command,
+        committed=outbox.wake,
+        hashes=hashes,
+    )
+    home.register(scheduler)
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        catalogue=catalogue,
+        database=database,
+        http=http,
+        client=client,
+        outbox=outbox,
+        scheduler=scheduler,
+        inflight=InFlight(),
+        intake=intake,
+        roles=roles,
+        expectations=expectations,
+        polls=polls,
+        follow_ups=follow_ups,
+        triage=triage,
+        partners=partners,
+        outages=outages,
+        metrics=metrics,
+        digests=digests,
+        home=home,
+        names=names,
+        privacy=privacy,
+        awareness=awareness,
+    )
+
+
+def channel_privacy(
+    settings: Settings,
+    catalogue: Catalogue,
+    *,
+    http: aiohttp.ClientSession,
+    clock: Clock | None = None,
+) -> ChannelPrivacy:
+    """The check that triage and supervisors' channels are private (also for check-config)."""
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        session=http,
+        timeout=10,
+    )
+    channels = {settings.triage_channel, settings.supervisor_channel}
+    channels.update(s.triage_channel for s in catalogue.services if s.triage_channel)
+    return ChannelPrivacy(
+        client=client,
+        clock=clock or SystemClock(),
+        channels=frozenset(c for c in channels if c),
+        allow_public=settings.allow_public_internal_notes,
+    )
+
+
+def _wake_both(outbox: OutboxDispatcher, scheduler: Scheduler) -> None:
+    """After a filing: its messages go out, and its after-filing timers (due now) fire."""
+    outbox.wake()
+    scheduler.wake()
+
+
+def digest_schedule(settings: Settings, catalogue: Catalogue) -> DigestSchedule | None:
+    """When digests fall due, in the catalogue calendar's zone unless DIGEST_TIMEZONE says."""
+    if settings.digest_time is None:
+        return None
+    calendar = catalogue.calendar
+    day = settings.weekly_digest_day
+    return DigestSchedule(
+        at=settings.digest_time,
+        zone=ZoneInfo(settings.digest_timezone) if settings.digest_timezone else calendar.timezone,
+        calendar=calendar,
+        weekly_day=DIGEST_WEEKDAYS.index(day) if day else None,
+    )
+
+
+def poll_policy(settings: Settings, catalogue: Catalogue) -> PollPolicy:
+    """The poll settings in one place (the A-11 items name each request's service)."""
+    return PollPolicy(
+        expiry=dt.timedelta(days=settings.poll_expiry_days),
+        cooldown=dt.timedelta(days=settings.poll_cooldown_days),
+        sample_rate=settings.poll_sample_rate,
+        a11=settings.trust_statement,
+        kudos=settings.kudos,
+        follow_up_days=settings.follow_up_days,
+        supervisor_channel=settings.supervisor_channel,
+        supervisors=settings.supervisors,
+    )

@@ -1,0 +1,1 @@
+"""Delivery: every message leaves through the outbox; timers fire from the scheduler."""

@@ -1,0 +1,1 @@
+"""Expectations: service-level clocks, promises to partners and the escalation ladder."""

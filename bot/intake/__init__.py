@@ -1,0 +1,1 @@
+"""Intake: a request is filed, numbered, stored and announced, then looked at for patterns."""

@@ -1,0 +1,51 @@
+"""After a filing commits: related requests on its card, and whether its service is failing.
+
+Nothing here runs in front of the partner's acknowledgement: the filing only adds a timer due
+now (one statement for the whole batch), and the scheduler does the searching afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalogue import Catalogue
+from bot.delivery.scheduler import Scheduler
+from bot.domain.summary import RequestSummary
+from bot.intake.related import note_related
+from bot.outages.bursts import BurstDesk
+from bot.records.summaries import summarise_in
+from storage import requests, timers
+from storage.models import Timer
+
+FILED = "filed_awareness"
+
+
+class AwarenessDesk:
+    """Looks at each new request once it is stored: related ones, and bursts on its service."""
+
+    def __init__(self, *, catalogue: Catalogue, bursts: BurstDesk) -> None:
+        """`bursts` notices suspected outages."""
+        self._catalogue = catalogue
+        self.bursts = bursts
+
+    def register(self, scheduler: Scheduler) -> None:
+        """Tell the scheduler what the after-filing timer does."""
+        scheduler.on(FILED, self._on_filed)
+
+    async def on_filed(
+        self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
+    ) -> None:
+        """Inside the filing: one cheap insert, a timer per request due at once."""
+        rows = [{"kind": FILED, "due_at": now, "request_id": r.id} for r in filed]
+        await timers.schedule_many(session, rows, now=now)
+
+    async def _on_filed(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        row = await requests.get_request_by_id(session, request_id=timer.request_id or 0)
+        if row is None:
+            return
+        request = summarise_in(row, self._catalogue)
+        await note_related(session, request, now=now)
+        await self.bursts.notice(session, request, now=now)

@@ -1,0 +1,63 @@
+"""Related requests: the first reply under a new card lists what may be the same problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery import notices
+from bot.domain.awareness import (
+    RELATED_LIMIT,
+    RESOLVED_LOOKBACK,
+    RelatedRequest,
+    first_line,
+    is_resolved,
+    search_terms,
+)
+from bot.domain.model import RequestStatus
+from bot.domain.summary import RequestSummary
+from bot.views.awareness import related_requests_note
+from storage import search
+
+
+async def find_related(
+    session: AsyncSession, request: RequestSummary, *, limit: int = RELATED_LIMIT
+) -> list[RelatedRequest]:
+    """Open or recently resolved requests on the same service that share its words."""
+    found = await search.related_requests(
+        session,
+        service_id=request.service_id,
+        terms=search_terms(request.summary, request.details),
+        exclude_id=request.id,
+        resolved_since=request.opened_at - RESOLVED_LOOKBACK,
+        now=request.opened_at,
+        limit=limit,
+    )
+    resolved = [row.id for row in found if is_resolved(RequestStatus(row.status))]
+    texts = await search.resolutions(session, request_ids=resolved)
+    return [
+        RelatedRequest(
+            number=row.number,
+            status=RequestStatus(row.status),
+            summary=row.summary,
+            opened_at=row.opened_at,
+            resolved_at=row.resolved_at,
+            resolution=first_line(texts[row.id]) if row.id in texts else None,
+        )
+        for row in found
+    ]
+
+
+async def note_related(session: AsyncSession, request: RequestSummary, *, now: dt.datetime) -> int:
+    """Queue the card's first thread reply listing related requests; returns how many."""
+    related = await find_related(session, request)
+    if related:
+        await notices.card_thread_reply(
+            session,
+            request=request,
+            rendered=related_requests_note(related, now=now),
+            now=now,
+            dedupe_key=f"req:{request.id}:related",
+        )
+    return len(related)

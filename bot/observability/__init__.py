@@ -1,0 +1,1 @@
+"""Observability: metrics for Prometheus and logs without secrets."""

@@ -1,0 +1,1 @@
+"""Outages and maintenance: declared, updated, resolved, linked, suspected from reports."""

@@ -1,0 +1,234 @@
+"""Suspected outages: several reports on one service in a short window, alerted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalogue import Catalogue, Service
+from bot.clock import Clock
+from bot.delivery import notices
+from bot.domain.awareness import (
+    BurstReport,
+    BurstStatus,
+    BurstSummary,
+    declare_summary,
+    is_burst,
+)
+from bot.domain.errors import InvalidTransition, NotFound
+from bot.domain.outage import OutageStatus, format_outage_number
+from bot.domain.summary import RequestSummary
+from bot.outages.desk import OutageDesk
+from bot.outages.forms import DECLARABLE
+from bot.views.awareness import burst_alert, burst_partner_note
+from bot.views.outage_modals import SUMMARY_MAX, DeclarePrefill
+from storage import bursts, outages, outbox
+from storage.engine import Database
+from storage.models import Burst, Outage, Request
+
+logger = logging.getLogger(__name__)
+ALERT, ALERT_UPDATE = "burst_alert", "burst_alert:update"
+
+
+class BurstDesk:
+    """Notices bursts of reports, alerts the service's triage channel once, records decisions."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        catalogue: Catalogue,
+        clock: Clock,
+        outages: OutageDesk,
+        default_triage_channel: str,
+        committed: Callable[[], None],
+    ) -> None:
+        """`outages` links reports when one is declared and says who may decide."""
+        self._db = database
+        self._catalogue = catalogue
+        self._clock = clock
+        self._outages = outages
+        self._default_channel = default_triage_channel
+        self._committed = committed
+
+    async def notice(
+        self, session: AsyncSession, request: RequestSummary, *, now: dt.datetime
+    ) -> None:
+        """After a filing commits: join, start or leave alone a burst on its service."""
+        service = self._catalogue.service(request.service_id)
+        if service is None or await self._outage_open(session, service.id):
+            return  # a declared outage has its own banner, Follow button and links
+        since = request.opened_at - service.burst_window
+        burst = await bursts.current_burst(session, service_id=service.id, since=since)
+        if burst is None:
+            burst = await self._detect(session, service, request, now=now)
+        elif request.id not in burst.request_ids:
+            burst.request_ids = sorted([*burst.request_ids, request.id])
+            burst.last_report_at = max(burst.last_report_at, request.opened_at)
+            if burst.status == BurstStatus.ACTIVE:
+                await self._refresh(session, burst, now=now)
+        if burst is not None and burst.status == BurstStatus.ACTIVE:
+            note = burst_partner_note(service.name)
+            await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
+
+    async def declare_prefill(self, burst_id: int, *, actor: str) -> DeclarePrefill:
+        """Before the declare form opens from an alert: the actor may, and it is undecided."""
+        await self._outages.require_manager(actor)
+        async with self._db.reading() as session:
+            burst = await self._undecided(session, burst_id)
+            summary = await self._summary(session, burst)
+        return DeclarePrefill(burst.id, burst.service_id, declare_summary(summary, SUMMARY_MAX))
+
+    async def dismiss(self, burst_id: int, *, actor: str) -> BurstSummary:
+        """Not an outage: the alert says who decided, and the rest of the burst stays quiet."""
+        await self._outages.require_manager(actor)
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            burst = await self._undecided(session, burst_id)
+            burst.status, burst.decided_by, burst.decided_at = BurstStatus.DISMISSED, actor, now
+            summary = await self._refresh(session, burst, now=now)
+        self._committed()
+        logger.info("suspected outage dismissed burst=%s actor=%s", burst_id, actor)
+        return summary
+
+    async def on_declared(
+        self,
+        session: AsyncSession,
+        outage: Outage,
+        actor: str,
+        burst_id: int | None,
+        now: dt.datetime,
+    ) -> None:
+        """Inside a declaration: settle the service's burst and link its open reports."""
+        service = self._catalogue.service(outage.service_id)
+        if service is None or outage.kind not in DECLARABLE:
+            return
+        if burst_id is not None:
+            burst = await bursts.get_burst(session, burst_id=burst_id)
+        else:
+            since = now - service.burst_window
+            burst = await bursts.current_burst(session, service_id=service.id, since=since)
+        if burst is None or burst.service_id != outage.service_id:
+            return
+        if burst.status == BurstStatus.DECLARED or (
+            burst_id is None and burst.status != BurstStatus.ACTIVE
+        ):
+            return
+        burst.status, burst.decided_by, burst.decided_at = BurstStatus.DECLARED, actor, now
+        burst.outage_id = outage.id
+        for row in await bursts.requests_by_id(session, ids=burst.request_ids):
+            if row.outage_id is None and _is_open(row):
+                await self._outages.link_request(
+                    session, request_id=row.id, outage_id=outage.id, by=actor, now=now
+                )
+        await self._refresh(session, burst, now=now)
+        logger.info(
+            "suspected outage declared burst=%s outage=%s actor=%s",
+            burst.id,
+            format_outage_number(outage.number),
+            actor,
+        )
+
+    async def _detect(
+        self, session: AsyncSession, service: Service, request: RequestSummary, *, now: dt.datetime
+    ) -> Burst | None:
+        since = request.opened_at - service.burst_window
+        reports = await bursts.reports_since(
+            session, service_id=service.id, since=since, until=request.opened_at
+        )
+        opened = [r.opened_at for r in reports]
+        if not is_burst(opened, reports=service.burst_reports, window=service.burst_window):
+            return None
+        burst = await bursts.insert_burst(
+            session,
+            service_id=service.id,
+            status=BurstStatus.ACTIVE.value,
+            first_report_at=min(opened),
+            last_report_at=max(opened),
+            detected_at=now,
+            request_ids=[r.id for r in reports],
+        )
+        blocks, text = burst_alert(await self._summary(session, burst))
+        channel = service.triage_channel or self._default_channel
+        await outbox.enqueue(
+            session,
+            now=now,
+            method="chat.postMessage",
+            args=notices.message_args(channel, blocks, text),
+            ordering_key=_lane(burst),
+            role=ALERT,
+            dedupe_key=_alert_key(burst),
+        )
+        logger.info(
+            "suspected outage service=%s burst=%s reports=%d", service.id, burst.id, len(reports)
+        )
+        return burst
+
+    async def _refresh(
+        self, session: AsyncSession, burst: Burst, *, now: dt.datetime
+    ) -> BurstSummary:
+        """Edit the alert in place (never a second alert); an unsent older edit is dropped."""
+        summary = await self._summary(session, burst)
+        root = await outages.message_by_dedupe_key(session, dedupe_key=_alert_key(burst))
+        if root is not None:
+            blocks, text = burst_alert(summary)
+            channel = root.slack_channel or str(root.args.get("channel", ""))
+            await outbox.enqueue(
+                session,
+                now=now,
+                method="chat.update",
+                args=notices.message_args(channel, blocks, text),
+                ordering_key=_lane(burst),
+                parent_id=root.id,
+                parent_field="ts",
+                role=ALERT_UPDATE,
+                supersede=True,
+            )
+        return summary
+
+    async def _summary(self, session: AsyncSession, burst: Burst) -> BurstSummary:
+        rows = await bursts.requests_by_id(session, ids=burst.request_ids)
+        outage = (
+            await outages.get_outage_by_id(session, outage_id=burst.outage_id)
+            if burst.outage_id
+            else None
+        )
+        service = self._catalogue.service(burst.service_id)
+        return BurstSummary(
+            id=burst.id,
+            service_id=burst.service_id,
+            service_name=service.name if service else burst.service_id,
+            status=BurstStatus(burst.status),
+            first_report_at=burst.first_report_at,
+            reports=tuple(BurstReport(r.number, r.summary) for r in rows),
+            decided_by=burst.decided_by,
+            outage_ref=format_outage_number(outage.number) if outage else None,
+        )
+
+    async def _undecided(self, session: AsyncSession, burst_id: int) -> Burst:
+        burst = await bursts.get_burst(session, burst_id=burst_id)
+        if burst is None:
+            raise NotFound("That alert is no longer known.")
+        if burst.status != BurstStatus.ACTIVE:
+            who = f"<@{burst.decided_by}>" if burst.decided_by else "someone"
+            raise InvalidTransition(f"{who} already decided about this alert.")
+        return burst
+
+    async def _outage_open(self, session: AsyncSession, service_id: str) -> bool:
+        live = await outages.list_live(session, kinds=DECLARABLE, service_id=service_id)
+        return any(o.status == OutageStatus.OPEN for o in live)
+
+
+def _is_open(row: Request) -> bool:
+    return row.status not in ("resolved", "closed", "withdrawn")
+
+
+def _lane(burst: Burst) -> str:
+    return f"burst:{burst.id}"
+
+
+def _alert_key(burst: Burst) -> str:
+    return f"burst:{burst.id}:alert"

@@ -1,1 +1,0 @@
-"""Domain services: each public function is one change in one transaction."""

@@ -1,0 +1,1 @@
+"""Triage: the technicians' work on a request, from claim to resolution."""
