@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -109,12 +110,15 @@ class LiaisonProcess:
         """SIGTERM and wait (killed if it does not stop in time)."""
         if self.process is None or self.process.returncode is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
         try:
+            self.process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(self.process.wait(), 30)
         except TimeoutError:
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                self.process.kill()
             await self.process.wait()
+        except ProcessLookupError:
+            await self.process.wait()  # it ended between the check and the signal
 
     async def wait(self) -> None:
         """Wait for the process to end (after kill())."""
