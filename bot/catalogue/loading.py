@@ -28,6 +28,7 @@ from bot.catalogue.model import (
     ServiceLevel,
     UrgencyRule,
 )
+from bot.catalogue.replies import service_replies
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.model import Impact, Priority, Urgency
 
@@ -39,6 +40,7 @@ _LEVEL_KEYS = (
 _SERVICE_KEYS = (
     *("id", "name", "description", "owner", "triage_channel"),
     *("third_party_pauses_clock", "service_levels", "burst_reports", "burst_window"),
+    "replies",
 )
 _TOP_KEYS = ("organisation", "calendar", "urgency", "matrix", "service_levels", "services")
 
@@ -243,9 +245,11 @@ def _service(
     levels = found.read(lambda: _service_levels(table, defaults, day)) if defaults else None
     burst_reports = found.read(lambda: _burst_reports(table))
     window = found.read(lambda: table.optional_string("burst_window", _clock_minutes))
-    if None in values.values() or None in (channel, pauses, levels, burst_reports):
+    replies = service_replies(table, found)
+    if None in values.values() or None in (channel, pauses, levels, burst_reports, replies):
         return None
     assert channel is not None and pauses is not None and levels is not None
+    assert replies is not None
     burst = (burst_reports or DEFAULT_BURST_REPORTS, window or DEFAULT_BURST_WINDOW)
     return Service(
         id=str(values["id"]),
@@ -257,6 +261,7 @@ def _service(
         levels=levels,
         burst_reports=burst[0],
         burst_window=burst[1],
+        replies=replies,
     )
 
 

@@ -37,6 +37,14 @@ class ServiceLevel:
         )
 
 
+@dataclass(frozen=True)
+class ServiceReply:
+    """One saved reply of a service: what technicians pick it by, and what it fills in."""
+
+    title: str
+    text: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class Service:
     """One service a shop offers, with the levels promised at each priority."""
@@ -51,6 +59,8 @@ class Service:
     # A suspected outage: this many requests on the service within this window, none declared.
     burst_reports: int = DEFAULT_BURST_REPORTS
     burst_window: timedelta = DEFAULT_BURST_WINDOW
+    # Saved replies technicians can start a message from, as written in the catalogue.
+    replies: tuple[ServiceReply, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -288,6 +288,8 @@ def test_minimal_catalogue_loads(tmp_path: Path) -> None:
     assert catalogue.level(printers, Priority.P2).resolution == 9 * H
 
 
+REPLY = '[[services.replies]]\ntitle = "Mailbox full"\ntext = "Empty it."\n'
+
 # (broken text, needle locating the expected line (nth occurrence), expected reason)
 ERROR_CASES = [
     pytest.param(
@@ -388,7 +390,7 @@ ERROR_CASES = [
         ("owner_team", 1),
         'services[0] (network) owner_team: unknown key "owner_team" (expected one of: '
         "id, name, description, owner, triage_channel, third_party_pauses_clock,"
-        " service_levels, burst_reports, burst_window)",
+        " service_levels, burst_reports, burst_window, replies)",
         id="unknown-key",
     ),
     pytest.param(
@@ -402,6 +404,62 @@ ERROR_CASES = [
         ("burst_window", 1),
         'services[0] (network) burst_window: "1d" must be in minutes or hours, like 15m or 1h',
         id="burst-window-in-days",
+    ),
+    pytest.param(
+        edit(
+            'owner = "Enterprise"',
+            'owner = "Enterprise"\n'
+            + REPLY
+            + '[[services.replies]]\ntitle = "mailbox FULL"\ntext = "Again."\n',
+        ),
+        ('title = "mailbox FULL"', 1),
+        "services[1] (email) replies[1] (mailbox FULL) title: duplicate reply title"
+        ' "mailbox FULL" (first used on line 55)',
+        id="reply-duplicate-title",
+    ),
+    pytest.param(
+        edit(
+            'owner = "Enterprise"', 'owner = "Enterprise"\n[[services.replies]]\ntitle = "Full"\n'
+        ),
+        ("[[services.replies]]", 1),
+        'services[1] (email) replies[0] (Full): missing required key "text"',
+        id="reply-without-text",
+    ),
+    pytest.param(
+        edit(
+            'owner = "Enterprise"',
+            'owner = "Enterprise"\n' + REPLY.replace("Mailbox full", "M" * 76),
+        ),
+        ("MMMM", 1),
+        f"services[1] (email) replies[0] ({'M' * 76}) title: is 76 characters long; Slack shows"
+        " at most 75",
+        id="reply-title-too-long",
+    ),
+    pytest.param(
+        edit(
+            'owner = "Enterprise"',
+            'owner = "Enterprise"\n' + REPLY.replace("Empty it.", "x" * 3001),
+        ),
+        ("xxxx", 1),
+        "services[1] (email) replies[0] (Mailbox full) text: is 3001 characters long; the forms"
+        " hold at most 3000",
+        id="reply-text-too-long",
+    ),
+    pytest.param(
+        edit(
+            'owner = "Enterprise"',
+            'owner = "Enterprise"\nreplies = [{ title = "Full", text = " ", note = 1 }]',
+        ),
+        ("replies = [", 1),
+        'services[1] (email) replies[0] (Full) note: unknown key "note" (expected one of: title,'
+        " text)",
+        id="reply-unknown-key-inline",
+    ),
+    pytest.param(
+        edit('owner = "Enterprise"', 'owner = "Enterprise"\nreplies = "Mailbox full"'),
+        ("replies = ", 1),
+        'services[1] (email) replies: expected an array, got string "Mailbox full"',
+        id="replies-not-an-array",
     ),
     pytest.param(
         edit('low = "P2" }', 'low = "P5" }'),
@@ -554,6 +612,37 @@ def test_always_open_shop_uses_24_hour_days(tmp_path: Path) -> None:
     assert (level.first_response, level.resolution) == (48 * H, 240 * H)
     saturday = datetime(2026, 11, 21, 12, tzinfo=UTC)
     assert catalogue.first_response_due(network, Priority.P3, saturday) == saturday + 4 * H
+
+
+def test_services_offer_saved_replies_in_the_order_written(tmp_path: Path) -> None:
+    second = '[[services.replies]]\ntitle = "Quota raised"\ntext = """Raised to 10 GB.\nEnjoy."""\n'
+    text = edit('owner = "Enterprise"', 'owner = "Enterprise"\n' + REPLY + second)
+    catalogue = load_catalogue(write(tmp_path, text))
+    email, network = catalogue.service("email"), catalogue.service("network")
+    assert email is not None and network is not None
+    assert [(r.title, r.text) for r in email.replies] == [
+        ("Mailbox full", "Empty it."),
+        ("Quota raised", "Raised to 10 GB.\nEnjoy."),
+    ]
+    assert network.replies == ()
+
+
+def test_a_service_offers_at_most_twenty_replies(tmp_path: Path) -> None:
+    many = "".join(REPLY.replace("Mailbox full", f"Reply {n}") for n in range(21))
+    error = load_error(tmp_path, edit('owner = "Enterprise"', 'owner = "Enterprise"\n' + many))
+    assert (
+        error.reason
+        == "services[1] (email) replies: has 21 replies; a service may offer at most 20"
+    )
+
+
+def test_every_broken_reply_is_reported_at_once(tmp_path: Path) -> None:
+    broken = REPLY.replace('"Empty it."', '""') + '[[services.replies]]\ntext = "No title"\n'
+    error = load_error(tmp_path, edit('owner = "Enterprise"', 'owner = "Enterprise"\n' + broken))
+    assert [p.reason for p in error.problems] == [
+        "services[1] (email) replies[0] (Mailbox full) text: must not be empty",
+        'services[1] (email) replies[1]: missing required key "title"',
+    ]
 
 
 # --- the line index ------------------------------------------------------------------------
