@@ -377,3 +377,18 @@ class Burst(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     outage_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class SavedReply(Base):
+    """A reply the shop saved from Slack, offered to technicians on every service."""
+
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(75))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The last supervisor to change it, and when (None until someone does).
+    updated_by: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
