@@ -121,7 +121,9 @@ class Renderer:
         if kind in ("radio_buttons", "checkboxes"):
             return self._choices(element, chosen)
         if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
-            return str(chosen.get("value") or element.get("initial_value") or "____")
+            # What the input holds once it has a value in state (even emptied), else its initial.
+            value = chosen["value"] if "value" in chosen else element.get("initial_value")
+            return str(value or "____")
         if kind == "overflow":
             return "[...]"
         if kind == "image":

@@ -11,6 +11,7 @@ from simulator.args import ApiError
 from simulator.config import SimConfig
 from simulator.elements import JsonDict, text_of
 from simulator.rendering import Directory, Renderer
+from simulator.viewstate import shown_inputs
 
 MAX_STACK = 3
 
@@ -163,11 +164,17 @@ class Surfaces:
         return view
 
     def update(self, view: SimView, definition: JsonDict) -> SimView:
-        """Replace a view's content in place: same id, new hash, inputs kept where ids match."""
+        """Replace a view's content in place: same id, new hash, inputs kept where ids match.
+
+        As in Slack, an input whose block_id and action_id stay the same keeps what it showed,
+        typed or not, and a new `initial_value` (or `initial_option` ...) on it is ignored; an
+        app that wants to put a new value in an input must give the block a new block_id.
+        """
         external_id = str(definition.get("external_id", view.external_id))
         other = self.by_external_id(external_id) if external_id else None
         if other is not None and other is not view:
             raise ApiError("duplicate_external_id")
+        view.state = shown_inputs(view.blocks, view.state)
         view.definition = copy.deepcopy(definition)
         view.definition["blocks"] = elements.with_generated_ids(view.blocks)
         view.external_id = external_id

@@ -131,6 +131,20 @@ def initial(element: JsonDict) -> Any:
     return copy.deepcopy(value)
 
 
+def shown_inputs(blocks: list[JsonDict], live: JsonDict) -> JsonDict:
+    """`live` plus what each input block shows untouched: its element's initial value."""
+    state = copy.deepcopy(live)
+    for block in blocks:
+        element = block.get("element")
+        if block.get("type") != "input" or not isinstance(element, dict):
+            continue
+        if element.get("type") not in VALUE_FIELDS:
+            continue
+        known = state.setdefault(str(block.get("block_id")), {})
+        known.setdefault(str(element.get("action_id")), leaf(element, initial(element)))
+    return state
+
+
 def build_state(
     blocks: list[JsonDict],
     live: JsonDict,

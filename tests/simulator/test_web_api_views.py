@@ -137,3 +137,34 @@ async def test_publish_home_and_not_enabled(sim: SlackSimulator, client: AsyncWe
         other = AsyncWebClient(token=no_home.config.bot_token, base_url=no_home.api_url)
         disabled = await error_of(other.views_publish(user_id="U1", view=home))
         assert disabled["error"] == "not_enabled"
+
+
+def note_modal(block_id: str, initial: str) -> dict[str, Any]:
+    """A modal with one text input whose block_id and initial value the test chooses."""
+    element = {"type": "plain_text_input", "action_id": "note_input", "initial_value": initial}
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": "Note"},
+        "element": element,
+    }
+    return modal(blocks=[block], submit={"type": "plain_text", "text": "Send"})
+
+
+async def test_an_input_keeps_what_it_showed_unless_its_block_id_changes(
+    sim: SlackSimulator, client: AsyncWebClient
+) -> None:
+    opened = await client.views_open(
+        trigger_id=sim.issue_trigger("U0TECH"), view=note_modal("note", "first")
+    )
+    view_id = opened["view"]["id"]
+
+    same = await client.views_update(view_id=view_id, view=note_modal("note", "second"))
+    assert same["view"]["state"]["values"]["note"]["note_input"]["value"] == "first"
+    shown = sim.open_view("U0TECH")
+    assert shown is not None and "Note: first" in shown.rendered, "a new initial_value is ignored"
+
+    renamed = await client.views_update(view_id=view_id, view=note_modal("note_v1", "second"))
+    assert "note" not in renamed["view"]["state"]["values"]
+    shown = sim.open_view("U0TECH")
+    assert shown is not None and "Note: second" in shown.rendered, "a new block_id shows it"
