@@ -23,6 +23,7 @@ from bot.outages.desk import OutageDesk
 from bot.partners.desk import PartnerDesk
 from bot.settings import Settings
 from bot.supervisors.digests import DigestDesk
+from bot.triage.replies import ReplyDesk
 from bot.triage.work import TriageService
 from bot.workspace.names import NameDirectory
 from bot.workspace.privacy import ChannelPrivacy
@@ -57,6 +58,7 @@ class Runtime:
     names: NameDirectory
     privacy: ChannelPrivacy
     awareness: AwarenessDesk
+    replies: ReplyDesk
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""

@@ -16,6 +16,7 @@ from handlers import (
     middleware,
     notices,
     outages,
+    saved_replies,
     shortcuts,
     triage_views,
     views,
@@ -37,3 +38,4 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     outages.register(app, runtime)
     closing.register(app, runtime)
     awareness.register(app, runtime)
+    saved_replies.register(app, runtime)

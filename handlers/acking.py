@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
@@ -40,11 +40,16 @@ BROKEN_CLICK = (
 
 
 async def submit_then_ack(
-    ack: AsyncAck, change: Callable[[], Awaitable[T]], *, field: str
+    ack: AsyncAck,
+    change: Callable[[], Awaitable[T]],
+    *,
+    field: str,
+    answer: Callable[[T], dict[str, Any]] | None = None,
 ) -> T | None:
     """Store a form's change, then close the form; on any refusal keep it open and say why.
 
-    `field` is the block under which a refusal that names no field is shown.
+    `field` is the block under which a refusal that names no field is shown; `answer`, when
+    given, turns the stored result into the acknowledgement (e.g. the view to show next).
     """
     try:
         with write_deadline(ACK_BUDGET):
@@ -60,7 +65,7 @@ async def submit_then_ack(
         logger.exception("form kept open: storing its change failed")
         await ack(response_action="errors", errors={field: BROKEN})
     else:
-        await ack()
+        await ack(**answer(result)) if answer else await ack()
         return result
     return None
 

@@ -15,7 +15,7 @@ from bot.views.digest import digest_message, digest_posted
 from bot.views.help import help_message, services_message
 from bot.views.lists import partner_request_list, request_status, technician_queue
 from bot.views.request_modal import RequestPrefill
-from handlers import outages
+from handlers import outages, saved_replies
 from handlers.modals import open_request_modal
 from handlers.parse import (
     OpenForm,
@@ -54,6 +54,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 respond=respond,
                 user=body["user_id"],
             )
+            return
+        elif parsed is SubCommand.REPLIES:
+            await ack()
+            await saved_replies.open_board(runtime, body, client=client, respond=respond)
             return
         elif parsed in outages.OUTAGE_COMMANDS:
             await ack()

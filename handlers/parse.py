@@ -27,6 +27,7 @@ class SubCommand(StrEnum):
     MAINTENANCE = "maintenance"
     OUTAGES = "outages"
     DIGEST = "digest"
+    REPLIES = "replies"
 
 
 @dataclass(frozen=True)

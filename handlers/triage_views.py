@@ -17,6 +17,7 @@ from bot.views.ids import ActionId, BlockId, CallbackId
 from bot.views.triage_modals import decode_request_metadata
 from handlers.acking import submit_then_ack
 from handlers.parse import datetime_value, option_value, text_value, user_value
+from handlers.parse_replies import errors_named_in, filled_text, in_view
 
 Reader = Callable[[dict[str, Any]], Edit]
 
@@ -29,7 +30,7 @@ def _assign(view: dict[str, Any]) -> Edit:
 
 
 def _resolve(view: dict[str, Any]) -> Edit:
-    text = text_value(view, BlockId.RESOLUTION, ActionId.RESOLUTION)
+    text = filled_text(view, BlockId.RESOLUTION, ActionId.RESOLUTION)
     message = require_text(BlockId.RESOLUTION, text, "what was fixed, for the partner")
     return Edit(Action.RESOLVE, partner_message=message)
 
@@ -44,7 +45,7 @@ def _reprioritise(view: dict[str, Any]) -> Edit:
 
 
 def _message(view: dict[str, Any]) -> Edit:
-    text = text_value(view, BlockId.MESSAGE, ActionId.MESSAGE)
+    text = filled_text(view, BlockId.MESSAGE, ActionId.MESSAGE)
     return Edit(
         Action.MESSAGE_PARTNER, partner_message=require_text(BlockId.MESSAGE, text, "the message")
     )
@@ -54,7 +55,7 @@ def _update_reader(runtime: Runtime) -> Reader:
     def read(view: dict[str, Any]) -> Edit:
         chosen = option_value(view, BlockId.STATUS, ActionId.STATUS)
         status = RequestStatus(chosen) if chosen in {s.value for s in RequestStatus} else None
-        message = text_value(view, BlockId.PARTNER_MESSAGE, ActionId.PARTNER_MESSAGE).strip()
+        message = filled_text(view, BlockId.PARTNER_MESSAGE, ActionId.PARTNER_MESSAGE).strip()
         note = text_value(view, BlockId.INTERNAL_NOTE, ActionId.INTERNAL_NOTE).strip()
         when = datetime_value(view, BlockId.NEXT_UPDATE, ActionId.NEXT_UPDATE)
         validate_update(
@@ -92,18 +93,20 @@ def _submitter(runtime: Runtime, read: Reader, field: BlockId) -> Callable[..., 
 
     async def on_card_modal_submitted(ack: AsyncAck, body: dict[str, Any]) -> None:
         view, actor = body["view"], body["user"]["id"]
+        where = in_view(view)  # a saved reply may have renamed the text field's block
         number = decode_request_metadata(view.get("private_metadata"))
         if number is None:
-            await ack(response_action="errors", errors={field: STALE_FORM})
+            await ack(response_action="errors", errors={where.named(field): STALE_FORM})
             return
 
         async def change() -> None:
-            edit = read(view)
-            if edit.action is Action.ASSIGN and edit.assignee:
-                await runtime.triage.assign(number, actor=actor, assignee=edit.assignee)
-            else:
-                await runtime.triage.apply(number, actor=actor, edit=edit)
+            with errors_named_in(where):
+                edit = read(view)
+                if edit.action is Action.ASSIGN and edit.assignee:
+                    await runtime.triage.assign(number, actor=actor, assignee=edit.assignee)
+                else:
+                    await runtime.triage.apply(number, actor=actor, edit=edit)
 
-        await submit_then_ack(ack, change, field=field)
+        await submit_then_ack(ack, change, field=where.named(field))
 
     return on_card_modal_submitted

@@ -30,6 +30,7 @@ from bot.partners.relay import ConversationRelay
 from bot.runtime import Runtime
 from bot.settings import DIGEST_WEEKDAYS, Settings
 from bot.supervisors.digests import DigestDesk, DigestPolicy
+from bot.triage.replies import ReplyDesk
 from bot.triage.work import TriageService
 from bot.views.text import use_fallback_zone
 from bot.workspace.names import NameDirectory
@@ -233,6 +234,9 @@ async def build_runtime(
         names=names,
         privacy=privacy,
         awareness=awareness,
+        replies=ReplyDesk(
+            database=database, catalogue=catalogue, clock=clock, roles=roles, triage=triage
+        ),
     )
 
 

@@ -34,6 +34,7 @@ def help_entries(command: str) -> Sequence[HelpEntry]:
         HelpEntry(f"{command} outages", "current outages and upcoming maintenance"),
         HelpEntry(f"{command} outage", "technicians: declare an outage or degradation"),
         HelpEntry(f"{command} maintenance", "technicians: schedule maintenance on a service"),
+        HelpEntry(f"{command} replies", "technicians: the shop's saved replies, to add to"),
         HelpEntry(f"{command} stats 7d|30d|90d", "supervisors: the service figures, to you alone"),
         HelpEntry(f"{command} digest", "supervisors: post the digest to the supervisors now"),
         HelpEntry(f"{command} help", "this message"),

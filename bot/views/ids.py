@@ -15,6 +15,8 @@ class CallbackId(StrEnum):
     REPRIORITISE = "request_reprioritise"
     MESSAGE_PARTNER = "request_message_partner"
     FILE_FROM_MESSAGE = "request_from_message"
+    SAVED_REPLIES = "saved_replies"
+    SAVE_AS_REPLY = "save_as_reply"
 
 
 class BlockId(StrEnum):
@@ -35,6 +37,9 @@ class BlockId(StrEnum):
     REASON = "reason"
     MESSAGE = "message"
     CARD_ACTIONS = "card_actions"
+    SAVED_REPLY = "saved_reply"
+    REPLY_TITLE = "reply_title"
+    REPLY_TEXT = "reply_text"
 
 
 class ActionId(StrEnum):
@@ -65,6 +70,11 @@ class ActionId(StrEnum):
     PRIORITY = "priority_select"
     REASON = "reason_input"
     MESSAGE = "message_input"
+    SAVED_REPLY = "saved_reply_select"
+    REPLY_TITLE = "reply_title_input"
+    REPLY_TEXT = "reply_text_input"
+    REPLY_EDIT = "reply_edit"  # value "<saved reply id>"
+    REPLY_REMOVE = "reply_remove"  # value "<saved reply id>"
 
 
 class OutageCallbackId(StrEnum):

@@ -17,9 +17,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.model import Priority, RequestStatus
+from bot.domain.replies import ReplyChoices
 from bot.domain.summary import RequestSummary
 from bot.domain.transitions import UPDATE_TARGETS
 from bot.views.ids import ActionId, BlockId, CallbackId
+from bot.views.reply_picker import NO_REPLIES, Fill, fill_block_id, reply_picker
 from bot.views.text import escape, md, plain, truncate
 
 TEXT_MAX = 3000
@@ -42,7 +44,9 @@ def assign_modal(request: RequestSummary) -> View:
     )
 
 
-def update_modal(request: RequestSummary) -> View:
+def update_modal(
+    request: RequestSummary, replies: ReplyChoices = NO_REPLIES, fill: Fill | None = None
+) -> View:
     """Status, what the partner is told, what only technicians see, and the next promise."""
     targets = [s for s in RequestStatus if s in UPDATE_TARGETS]
     current = request.status if request.status in UPDATE_TARGETS else RequestStatus.IN_PROGRESS
@@ -57,12 +61,16 @@ def update_modal(request: RequestSummary) -> View:
                 initial_option=options[targets.index(current)],
             ),
         ),
-        _text_input(
-            BlockId.PARTNER_MESSAGE,
-            ActionId.PARTNER_MESSAGE,
-            "Message to the partner (the partner will see this)",
-            optional=True,
-            hint="Required when waiting on a third party: say which vendor, part or contract.",
+        *_reply_inputs(
+            replies,
+            _text_input(
+                BlockId.PARTNER_MESSAGE,
+                ActionId.PARTNER_MESSAGE,
+                "Message to the partner (the partner will see this)",
+                optional=True,
+                hint="Required when waiting on a third party: say which vendor, part or contract.",
+                fill=fill,
+            ),
         ),
         _text_input(
             BlockId.INTERNAL_NOTE,
@@ -83,17 +91,22 @@ def update_modal(request: RequestSummary) -> View:
     )
 
 
-def resolve_modal(request: RequestSummary) -> View:
+def resolve_modal(
+    request: RequestSummary, replies: ReplyChoices = NO_REPLIES, fill: Fill | None = None
+) -> View:
     """Resolving needs words the partner can read: what was actually fixed."""
     field = _text_input(
-        BlockId.RESOLUTION, ActionId.RESOLUTION, "What was fixed — the partner will see this"
+        BlockId.RESOLUTION,
+        ActionId.RESOLUTION,
+        "What was fixed — the partner will see this",
+        fill=fill,
     )
     return _modal(
         request,
         callback_id=CallbackId.RESOLVE,
         title="Resolve request",
         submit="Resolve",
-        inputs=[field],
+        inputs=_reply_inputs(replies, field),
     )
 
 
@@ -118,15 +131,19 @@ def reprioritise_modal(request: RequestSummary) -> View:
     )
 
 
-def message_partner_modal(request: RequestSummary) -> View:
+def message_partner_modal(
+    request: RequestSummary, replies: ReplyChoices = NO_REPLIES, fill: Fill | None = None
+) -> View:
     """A message to the partner in their request thread, without changing the status."""
-    field = _text_input(BlockId.MESSAGE, ActionId.MESSAGE, "Message — the partner will see this")
+    field = _text_input(
+        BlockId.MESSAGE, ActionId.MESSAGE, "Message — the partner will see this", fill=fill
+    )
     return _modal(
         request,
         callback_id=CallbackId.MESSAGE_PARTNER,
         title="Message partner",
         submit="Send",
-        inputs=[field],
+        inputs=_reply_inputs(replies, field),
     )
 
 
@@ -169,6 +186,12 @@ def _modal(
     )
 
 
+def _reply_inputs(replies: ReplyChoices, field: InputBlock) -> list[Block]:
+    """The text a saved reply fills, with the select of replies just above it when any."""
+    picker = reply_picker(replies)
+    return [field] if picker is None else [picker, field]
+
+
 def _text_input(
     block_id: BlockId,
     action_id: ActionId,
@@ -176,11 +199,19 @@ def _text_input(
     *,
     optional: bool = False,
     hint: str | None = None,
+    fill: Fill | None = None,
 ) -> InputBlock:
+    """A text input; a picked reply's `fill` gives it a fresh block_id and the reply's text."""
+    element = PlainTextInputElement(
+        action_id=action_id,
+        multiline=True,
+        max_length=TEXT_MAX,
+        initial_value=truncate(fill.text, TEXT_MAX) if fill else None,
+    )
     return InputBlock(
-        block_id=block_id,
+        block_id=fill_block_id(block_id, fill.round if fill else 0),
         label=plain(label),
         hint=plain(hint) if hint else None,
         optional=optional,
-        element=PlainTextInputElement(action_id=action_id, multiline=True, max_length=TEXT_MAX),
+        element=element,
     )

@@ -29,6 +29,6 @@ def test_manifest_declares_the_command_interactivity_and_socket_mode() -> None:
         "tokens_revoked",
         "app_uninstalled",
     }
-    [shortcut] = manifest["features"]["shortcuts"]
-    assert shortcut["callback_id"] == "request_from_message"
-    assert len(shortcut["name"]) <= 24
+    shortcuts = manifest["features"]["shortcuts"]
+    assert [s["callback_id"] for s in shortcuts] == ["request_from_message", "save_as_reply"]
+    assert all(len(s["name"]) <= 24 and s["type"] == "message" for s in shortcuts)
