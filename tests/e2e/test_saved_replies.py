@@ -8,7 +8,8 @@ import pytest
 
 from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.domain.errors import NotPermitted
+from bot.domain.errors import FieldErrors, NotPermitted
+from bot.domain.replies import SHOP_LIMIT
 from simulator.model import SimMessage
 from simulator.surfaces import SimView
 from tests.e2e.helpers import PAT, file_request
@@ -279,3 +280,28 @@ async def test_a_message_becomes_a_shop_reply_and_partners_are_kept_out(
     await desk.settle()
     assert desk.slack.open_view(PAT) is None
     assert any("for technicians and supervisors" in m.text for m in desk.slack.ephemerals(PAT))
+
+
+async def test_the_shop_list_refuses_duplicates_blanks_and_more_than_the_forms_can_offer(
+    desk: LocalLiaison,
+) -> None:
+    replies = desk.runtime.replies
+    first = await replies.save(actor=SAM, reply_id=None, title="  Toner   ordered ", text=" Soon. ")
+    assert [(r.title, r.text) for r in first.replies] == [("Toner ordered", "Soon.")]
+    with pytest.raises(FieldErrors) as duplicate:
+        await replies.save(actor=ALEX, reply_id=None, title="TONER ORDERED", text="Again.")
+    assert duplicate.value.errors == {"reply_title": "The shop already has “TONER ORDERED”."}
+    with pytest.raises(FieldErrors) as blank:
+        await replies.save(actor=ALEX, reply_id=None, title=" ", text="\n")
+    assert set(blank.value.errors) == {"reply_title", "reply_text"}
+    with pytest.raises(NotPermitted):
+        await replies.save(actor=SAM, reply_id=first.replies[0].id, title="Mine", text="Mine.")
+    with pytest.raises(NotPermitted):
+        await replies.board(actor=PAT)
+
+    for n in range(SHOP_LIMIT - 1):
+        await replies.save(actor=SAM, reply_id=None, title=f"Reply {n:02d}", text="Text.")
+    with pytest.raises(FieldErrors) as full:
+        await replies.save(actor=SAM, reply_id=None, title="One too many", text="Text.")
+    assert "ask a supervisor to remove one first" in full.value.errors["reply_title"]
+    assert (await replies.board(actor=MORGAN)).full
