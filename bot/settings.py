@@ -149,9 +149,11 @@ class Settings(BaseSettings):
     def _split_users(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = tuple(part.strip() for part in value.split(",") if part.strip())
-        for user in value:
-            if not _USER_ID.match(user):
-                raise ValueError(f"{user!r} is not a user ID such as U0123ABCD")
+        wrong = [repr(user) for user in value if not _USER_ID.match(user)]
+        if wrong:  # every wrong entry at once, so one run shows them all
+            names = ", ".join(wrong)
+            verb = "is not a user ID" if len(wrong) == 1 else "are not user IDs"
+            raise ValueError(f"{names} {verb} such as U0123ABCD")
         return value
 
     @field_validator("slash_command")
@@ -230,6 +232,19 @@ class OfflineSettings(BaseSettings):
     @classmethod
     def _database_shape(cls, value: str) -> str:
         return database_url_shape(value)
+
+
+class _CatalogueSetting(BaseSettings):
+    """CATALOGUE_FILE alone, read even when other settings are wrong."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    catalogue_file: Path = Path("catalogue.toml")
+
+
+def catalogue_file_setting() -> Path:
+    """Where the catalogue is, so `check-config` checks it whatever else is wrong."""
+    return _CatalogueSetting().catalogue_file
 
 
 def load_offline_settings(**overrides: Any) -> OfflineSettings:

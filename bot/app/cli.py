@@ -17,7 +17,13 @@ from bot.app.demo import add_demo_arguments, run_demo_command
 from bot.app.sandbox.cli import add_sandbox_arguments, run_sandbox_command
 from bot.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.observability.logging import configure_logging
-from bot.settings import Settings, SettingsError, load_offline_settings, load_settings
+from bot.settings import (
+    Settings,
+    SettingsError,
+    catalogue_file_setting,
+    load_offline_settings,
+    load_settings,
+)
 from bot.supervisors.export import add_export_arguments, run_export
 from storage.migrate import upgrade_to_head
 
@@ -88,10 +94,10 @@ def _check_config(*, offline: bool) -> int:
     except SettingsError as exc:
         problems += exc.problems
     try:
-        path = settings.catalogue_file if settings else load_offline_settings().catalogue_file
-        catalogue = load_catalogue(path)
-    except SettingsError:
-        catalogue = None  # already reported above
+        # The catalogue is checked even when other settings are wrong: one run, every problem.
+        catalogue = load_catalogue(
+            settings.catalogue_file if settings else catalogue_file_setting()
+        )
     except CatalogueError as exc:
         problems += [f"CATALOGUE_FILE: {p}" for p in exc.problems]
         catalogue = None

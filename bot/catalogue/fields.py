@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -56,6 +57,14 @@ class Problems:
             self.found.append(error)
             return None
 
+    def mark(self) -> int:
+        """How many problems are noted so far, to ask later whether a part added any."""
+        return len(self.found)
+
+    def since(self, mark: int) -> bool:
+        """Whether a problem was noted after `mark` (a part read field by field failed)."""
+        return len(self.found) > mark
+
 
 def show(value: object) -> str:
     """A parsed TOML value as a person would recognise it in the file."""
@@ -95,12 +104,15 @@ class Table:
         line = self.index.line_of((*self.at, key, item))
         raise LocatedError(line, f"{self.prefix}{key}[{item}]: {reason}")
 
-    def check_keys(self, allowed: Collection[str], *, what: str = "key") -> None:
-        """Refuse keys nobody reads, so a typo is not silently ignored."""
+    def check_keys(self, allowed: Collection[str], found: Problems, *, what: str = "key") -> None:
+        """Refuse keys nobody reads, so a typo is not silently ignored; each one is noted."""
         for key in self.data:
             if key not in allowed:
-                expected = ", ".join(allowed)
-                self.fail(key, f'unknown {what} "{key}" (expected one of: {expected})')
+                found.read(partial(self._unknown, key, allowed, what))
+
+    def _unknown(self, key: str, allowed: Collection[str], what: str) -> NoReturn:
+        expected = ", ".join(allowed)
+        self.fail(key, f'unknown {what} "{key}" (expected one of: {expected})')
 
     def raw(self, key: str) -> Any:
         """The value under `key`, which must be present."""
@@ -152,16 +164,28 @@ class Table:
         """Like string(), or None when `key` is absent."""
         return self.string(key, convert) if key in self.data else None
 
-    def each(self, key: str, convert: Callable[[object], T], *, required: bool = True) -> list[T]:
-        """Every item of the array under `key` through `convert`, failing at the item's line."""
-        converted: list[T] = []
+    def each(
+        self, key: str, convert: Callable[[object], T], found: Problems, *, required: bool = True
+    ) -> list[T] | None:
+        """Every item of the array under `key` through `convert`, or None.
+
+        A bad item is noted at its own line and the rest are still read, so two bad dates in a
+        list are two problems in one run; an array that is missing or not an array raises.
+        """
         values = self.array(key) if required or key in self.data else []
-        for item, value in enumerate(values):
-            try:
-                converted.append(convert(value))
-            except ValueError as error:
-                self.fail_item(key, item, str(error))
-        return converted
+        mark = found.mark()
+        converted = [
+            found.read(partial(self._item, key, n, v, convert)) for n, v in enumerate(values)
+        ]
+        if found.since(mark):
+            return None
+        return [value for value in converted if value is not None]
+
+    def _item(self, key: str, item: int, value: object, convert: Callable[[object], T]) -> T:
+        try:
+            return convert(value)
+        except ValueError as error:
+            self.fail_item(key, item, str(error))
 
     def _as_table(self, key: str, value: object, at: KeyPath, prefix: str) -> Table:
         if not isinstance(value, dict):

@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.catalogue import fields
 from bot.catalogue.fields import Problems, Table
@@ -33,15 +33,14 @@ from bot.domain.calendar import BusinessCalendar
 from bot.domain.model import Impact, Priority, Urgency
 
 _DURATION = re.compile(r"(?:(\d{1,5})\s*d)?\s*(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*m)?")
-_LEVEL_KEYS = (
-    *("first_response", "resolution", "update_every", "around_the_clock"),
-    *("escalate_after", "partner_notices_per_day"),
-)
+_TIMES = ("first_response", "resolution", "update_every")  # required at every priority
+_LEVEL_KEYS = (*_TIMES, "around_the_clock", "escalate_after", "partner_notices_per_day")
 _SERVICE_KEYS = (
     *("id", "name", "description", "owner", "triage_channel"),
     *("third_party_pauses_clock", "service_levels", "burst_reports", "burst_window"),
     "replies",
 )
+T = TypeVar("T")
 _TOP_KEYS = ("organisation", "calendar", "urgency", "matrix", "service_levels", "services")
 
 
@@ -70,7 +69,9 @@ def load_catalogue(path: Path | str) -> Catalogue:
     found = Problems()
     catalogue = _catalogue(path, Table(document, (), "", LineIndex(text)), found)
     if found.found or catalogue is None:
-        errors = tuple(CatalogueError(path, e.line, e.reason) for e in found.found)
+        # In the file's order, as a person fixes them (problems of the whole file first).
+        ordered = sorted(found.found, key=lambda e: e.line or 0)
+        errors = tuple(CatalogueError(path, e.line, e.reason) for e in ordered)
         first = errors[0]
         first.problems = errors
         raise first
@@ -79,14 +80,16 @@ def load_catalogue(path: Path | str) -> Catalogue:
 
 def _catalogue(path: Path, root: Table, found: Problems) -> Catalogue | None:
     """Each section read apart, so a mistake in one does not hide those in the next."""
-    found.read(lambda: root.check_keys(_TOP_KEYS))
+    root.check_keys(_TOP_KEYS, found)
     organisation = found.read(lambda: root.string("organisation", fields.non_empty))
-    calendar = found.read(lambda: _calendar(root.table("calendar")))
+    calendar = _section(root, "calendar", found, lambda t: _calendar(t, found))
     # What "1d" means in every duration below (a standard day if the calendar is wrong).
     day = calendar.working_day_length() if calendar else timedelta(hours=8)
-    defaults = found.read(lambda: _levels(root.table("service_levels"), day, base=None))
-    urgency = found.read(lambda: _urgency(root.table("urgency"), day))
-    matrix = found.read(lambda: _matrix(root.table("matrix")))
+    # A broken default is unknown (None) to the services, whose own overrides are still read.
+    read_levels = partial(_levels, day=day, found=found, base=None)
+    defaults = _section(root, "service_levels", found, read_levels) or _UNKNOWN_LEVELS
+    urgency = _section(root, "urgency", found, lambda t: _urgency(t, day, found))
+    matrix = _section(root, "matrix", found, lambda t: _matrix(t, found))
     services = _services(root, defaults, day, found)
     if organisation is None or calendar is None or urgency is None or matrix is None:
         return None
@@ -102,99 +105,164 @@ def _catalogue(path: Path, root: Table, found: Problems) -> Catalogue | None:
     )
 
 
-def _calendar(table: Table) -> BusinessCalendar:
-    table.check_keys(("timezone", "working_days", "hours", "holidays"))
-    zone = table.string("timezone", fields.time_zone)
-    days = frozenset(table.each("working_days", fields.weekday))
-    if not days:
-        table.fail("working_days", 'name at least one working day, like ["mon", "tue"]')
-    start, end = table.string("hours", fields.working_hours)
-    holidays = frozenset(table.each("holidays", fields.holiday, required=False))
+def _section(root: Table, key: str, found: Problems, read: Callable[[Table], T | None]) -> T | None:
+    """A top-level table read by `read`, or None when it is missing or not a table (noted)."""
+    table = found.read(partial(root.table, key))
+    return read(table) if table is not None else None
+
+
+def _calendar(table: Table, found: Problems) -> BusinessCalendar | None:
+    """Every calendar field read apart; the calendar itself only when all of them are sound."""
+    table.check_keys(("timezone", "working_days", "hours", "holidays"), found)
+    zone = found.read(lambda: table.string("timezone", fields.time_zone))
+    days = found.read(lambda: table.each("working_days", fields.weekday, found))
+    if days == []:
+        found.read(
+            lambda: table.fail("working_days", 'name at least one working day, like ["mon", "tue"]')
+        )
+    hours = found.read(lambda: table.string("hours", fields.working_hours))
+    holidays = found.read(lambda: table.each("holidays", fields.holiday, found, required=False))
+    if zone is None or not days or hours is None or holidays is None:
+        return None
+    start, end = hours
     try:
         return BusinessCalendar(
             timezone=zone,
-            working_days=days,
+            working_days=frozenset(days),
             day_start=start,
             day_end=end,
-            holidays=holidays,
+            holidays=frozenset(holidays),
         )
     except ValueError as error:
-        table.fail("hours", str(error))
+        found.read(partial(table.fail, "hours", str(error)))
+        return None
 
 
-def _urgency(table: Table, day: timedelta) -> UrgencyRule:
-    table.check_keys(("high_within", "medium_within"))
-    rule = UrgencyRule(
-        high_within=table.string("high_within", _durations(day)),
-        medium_within=table.string("medium_within", _durations(day)),
-    )
-    if rule.medium_within < rule.high_within:
-        table.fail("medium_within", "must not be shorter than high_within")
-    return rule
+def _urgency(table: Table, day: timedelta, found: Problems) -> UrgencyRule | None:
+    """Both thresholds read apart; their order is checked when both are sound."""
+    table.check_keys(("high_within", "medium_within"), found)
+    high = found.read(lambda: table.string("high_within", _durations(day)))
+    medium = found.read(lambda: table.string("medium_within", _durations(day)))
+    if high is None or medium is None:
+        return None
+    if medium < high:
+        found.read(partial(table.fail, "medium_within", "must not be shorter than high_within"))
+        return None
+    return UrgencyRule(high_within=high, medium_within=medium)
 
 
-def _matrix(table: Table) -> Mapping[Impact, Mapping[Urgency, Priority]]:
-    table.check_keys([impact.value for impact in Impact], what="impact")
+def _matrix(table: Table, found: Problems) -> Mapping[Impact, Mapping[Urgency, Priority]] | None:
+    """Every row and every cell read apart: two wrong cells are two problems."""
+    table.check_keys([impact.value for impact in Impact], found, what="impact")
+    mark = found.mark()
     rows: dict[Impact, Mapping[Urgency, Priority]] = {}
     for impact in Impact:
-        row = table.table(impact.value)
-        row.check_keys([urgency.value for urgency in Urgency], what="urgency")
-        cells = {urgency: row.string(urgency.value, fields.priority) for urgency in Urgency}
+        row = found.read(partial(table.table, impact.value))
+        if row is None:
+            continue
+        row.check_keys([urgency.value for urgency in Urgency], found, what="urgency")
+        cells: dict[Urgency, Priority] = {}
+        for urgency in Urgency:
+            cell = found.read(partial(row.string, urgency.value, fields.priority))
+            if cell is not None:
+                cells[urgency] = cell
         rows[impact] = MappingProxyType(cells)
-    return MappingProxyType(rows)
+    return None if found.since(mark) else MappingProxyType(rows)
 
 
-def _levels(
-    table: Table, day: timedelta, *, base: Mapping[Priority, ServiceLevel] | None
-) -> Mapping[Priority, ServiceLevel]:
-    """All four priorities: required when `base` is None, else per-field overrides of `base`."""
-    table.check_keys([priority.value for priority in Priority], what="priority")
-    levels: dict[Priority, ServiceLevel] = {}
+# The levels a service inherits, per priority; None where the catalogue's default is broken.
+Levels = Mapping[Priority, ServiceLevel | None]
+_UNKNOWN_LEVELS: Levels = MappingProxyType(dict.fromkeys(Priority))
+
+
+def _levels(table: Table, day: timedelta, found: Problems, *, base: Levels | None) -> Levels:
+    """All four priorities: required when `base` is None, else per-field overrides of `base`.
+
+    Each priority is read apart, and one that cannot be read is None, so a mistake in P1 does
+    not hide one in P2.
+    """
+    table.check_keys([priority.value for priority in Priority], found, what="priority")
+    levels: dict[Priority, ServiceLevel | None] = {}
     for priority in Priority:
-        if base is None:
-            levels[priority] = _level(table.table(priority.value), day, base=None)
-        else:
-            override = table.optional_table(priority.value)
-            default = base[priority]
-            levels[priority] = default if override is None else _level(override, day, base=default)
+        if base is not None and priority.value not in table.data:
+            levels[priority] = base[priority]
+            continue
+        written = found.read(partial(table.table, priority.value))
+        default = base[priority] if base is not None else None
+        levels[priority] = (
+            _level(written, day, found, base=default, overriding=base is not None)
+            if written is not None
+            else None
+        )
     return MappingProxyType(levels)
 
 
-def _level(table: Table, day: timedelta, *, base: ServiceLevel | None) -> ServiceLevel:
-    table.check_keys(_LEVEL_KEYS)
+def _level(
+    table: Table, day: timedelta, found: Problems, *, base: ServiceLevel | None, overriding: bool
+) -> ServiceLevel | None:
+    """One priority's promises, every field read apart; None when one is wrong or unknown.
 
-    def duration(key: str) -> timedelta:
-        if base is not None and key not in table.data:
-            inherited: timedelta = getattr(base, key)
-            return inherited
-        return table.string(key, _durations(day, positive=True))
-
-    level = ServiceLevel(
-        first_response=duration("first_response"),
-        resolution=duration("resolution"),
-        update_every=duration("update_every"),
-        around_the_clock=table.boolean(
-            "around_the_clock", default=base.around_the_clock if base else False
-        ),
-        escalate_after=(
-            duration("escalate_after")
-            if "escalate_after" in table.data or (base and base.escalate_after)
-            else None
-        ),
-        partner_notices_per_day=_count(
+    An override inherits what it leaves out from `base`; when that default is itself broken
+    (None), what the override writes is still checked, so its mistakes show in the same run.
+    """
+    mark = found.mark()
+    table.check_keys(_LEVEL_KEYS, found)
+    first, resolution, update_every = (
+        _duration(table, key, day, found, base=base, required=not overriding) for key in _TIMES
+    )
+    escalate = _duration(table, "escalate_after", day, found, base=base, required=False)
+    clock = found.read(
+        lambda: table.boolean("around_the_clock", default=base.around_the_clock if base else False)
+    )
+    notices = found.read(
+        lambda: _count(
             table,
             "partner_notices_per_day",
             default=base.partner_notices_per_day if base else DEFAULT_PARTNER_NOTICES,
-        ),
+        )
     )
-    if level.resolution < level.first_response:
+    if first is not None and resolution is not None and resolution < first:
         where = _written(table, "resolution", "first_response")
-        table.fail(where, "resolution must not be shorter than first_response")
-    return level
+        found.read(partial(table.fail, where, "resolution must not be shorter than first_response"))
+    if found.since(mark) or first is None or resolution is None or update_every is None:
+        return None
+    if clock is None or notices is None:
+        return None
+    return ServiceLevel(
+        first_response=first,
+        resolution=resolution,
+        update_every=update_every,
+        around_the_clock=clock,
+        escalate_after=escalate,
+        partner_notices_per_day=notices,
+    )
+
+
+def _duration(
+    table: Table,
+    key: str,
+    day: timedelta,
+    found: Problems,
+    *,
+    base: ServiceLevel | None,
+    required: bool,
+) -> timedelta | None:
+    """A level's duration as written, else inherited from `base`; None when neither is known.
+
+    A `required` duration that is not written is noted as missing.
+    """
+    if key in table.data:
+        return found.read(lambda: table.string(key, _durations(day, positive=True)))
+    if base is not None:
+        inherited: timedelta | None = getattr(base, key)
+        return inherited
+    if required:
+        found.read(partial(table.raw, key))  # notes the missing key at the table's line
+    return None
 
 
 def _services(
-    root: Table, defaults: Mapping[Priority, ServiceLevel] | None, day: timedelta, found: Problems
+    root: Table, defaults: Levels, day: timedelta, found: Problems
 ) -> tuple[Service, ...] | None:
     raw = found.read(partial(_service_list, root))
     if raw is None:
@@ -208,7 +276,7 @@ def _services(
         if table is not None and service is not None:
             found.read(partial(_unique, root, table, service, services))
         services.append(service)
-    if defaults is None or None in services:
+    if None in services:
         return None
     return tuple(s for s in services if s is not None)
 
@@ -229,11 +297,9 @@ def _service_list(root: Table) -> list[Any]:
     return raw
 
 
-def _service(
-    table: Table, defaults: Mapping[Priority, ServiceLevel] | None, day: timedelta, found: Problems
-) -> Service | None:
+def _service(table: Table, defaults: Levels, day: timedelta, found: Problems) -> Service | None:
     """Every field of one service read apart: five mistakes in it are five lines at once."""
-    found.read(lambda: table.check_keys(_SERVICE_KEYS))
+    table.check_keys(_SERVICE_KEYS, found)
     values = {
         "id": found.read(lambda: table.string("id", fields.service_id)),
         "name": found.read(lambda: table.string("name", fields.service_name)),
@@ -242,7 +308,7 @@ def _service(
     }
     channel = found.read(lambda: (table.optional_string("triage_channel", fields.channel_id),))
     pauses = found.read(lambda: table.boolean("third_party_pauses_clock", default=False))
-    levels = found.read(lambda: _service_levels(table, defaults, day)) if defaults else None
+    levels = _service_levels(table, defaults, day, found)
     burst_reports = found.read(lambda: _burst_reports(table))
     window = found.read(lambda: table.optional_string("burst_window", _clock_minutes))
     replies = service_replies(table, found)
@@ -274,10 +340,17 @@ def _count(table: Table, key: str, *, default: int) -> int:
 
 
 def _service_levels(
-    table: Table, defaults: Mapping[Priority, ServiceLevel], day: timedelta
-) -> Mapping[Priority, ServiceLevel]:
-    overrides = table.optional_table("service_levels")
-    return defaults if overrides is None else _levels(overrides, day, base=defaults)
+    table: Table, defaults: Levels, day: timedelta, found: Problems
+) -> Mapping[Priority, ServiceLevel] | None:
+    """The service's levels, its overrides merged; None when any of them (or a default) is wrong."""
+    if "service_levels" in table.data:
+        overrides = found.read(lambda: table.table("service_levels"))
+        levels = _levels(overrides, day, found, base=defaults) if overrides else None
+    else:
+        levels = defaults
+    if levels is None or any(level is None for level in levels.values()):
+        return None
+    return MappingProxyType({p: level for p, level in levels.items() if level is not None})
 
 
 def _burst_reports(table: Table) -> int:

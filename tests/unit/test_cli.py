@@ -127,3 +127,125 @@ def test_check_config_lists_every_settings_and_catalogue_problem_in_one_run(
     assert len(catalogue) == len(mistakes) + 1, catalogue
     for word in ("all day", "soon", "quickly", '"Network!" must', '"ownr"', 'key "owner"'):
         assert sum(word in line for line in catalogue) == 1, word
+
+
+# Each mistake is marked on its line by a comment the test finds, independently of the loader.
+MANY_MISTAKES = """\
+organisation = "Test Squadron"
+
+[calendar]
+timezone = "America/Gotham"  # mistake: zone
+working_days = ["mon", "tue", "wed", "thu", "fri"]
+hours = "07:30-16:30"
+holidays = [
+    "2026-11-26",
+    "2026-13-01",  # mistake: month
+    "someday",  # mistake: holiday
+]
+
+[urgency]
+high_within = "quickly"  # mistake: urgency
+medium_within = "5d"
+
+[matrix]
+stopped = { high = "P1", medium = "P0", low = "P5" }  # mistake: two cells
+degraded = { high = "P2", medium = "P2", low = "P3" }
+workaround = { high = "P2", medium = "P3", low = "P4" }
+none = { high = "P3", medium = "P4", low = "P4" }
+
+[service_levels.P1]
+first_response = "soon"  # mistake: P1 first response
+resolution = "4h"
+update_every = "1h"
+
+[service_levels.P2]
+first_response = "1h"
+resolution = "later"  # mistake: P2 resolution
+update_every = "4h"
+
+[service_levels.P3]
+first_response = "4h"
+resolution = "5d"
+update_every = "never"  # mistake: P3 update
+around_the_clock = "yes"  # mistake: P3 clock
+
+[service_levels.P4]
+first_response = "2d"
+resolution = "10d"
+update_every = "3d"
+
+[[services]]
+id = "Network!"  # mistake: service id
+name = "Network"
+description = "Connectivity."
+owner = "Network Ops"
+triage_channel = "#network"  # mistake: channel name
+burst_reports = 1  # mistake: burst
+
+[[services]]
+id = "email"
+name = "Email"
+description = "Mail."
+owner = "Enterprise"
+
+[services.service_levels.P2]
+first_response = "whenever"  # mistake: override
+partner_notices_per_day = 500  # mistake: notices
+"""
+EXPECTED_MISTAKES = {  # the marker on the line, and what the line must say
+    "zone": 'calendar.timezone: unknown time zone "America/Gotham"',
+    "month": 'calendar.holidays[1]: string "2026-13-01" is not a date',
+    "holiday": 'calendar.holidays[2]: string "someday" is not a date',
+    "urgency": 'urgency.high_within: "quickly" is not a duration',
+    "two cells": (
+        'matrix.stopped.medium: unknown priority "P0"',
+        'matrix.stopped.low: unknown priority "P5"',
+    ),
+    "P1 first response": 'service_levels.P1.first_response: "soon" is not a duration',
+    "P2 resolution": 'service_levels.P2.resolution: "later" is not a duration',
+    "P3 update": 'service_levels.P3.update_every: "never" is not a duration',
+    "P3 clock": 'service_levels.P3.around_the_clock: expected true or false, got string "yes"',
+    "service id": 'services[0] (Network!) id: "Network!" must be 1-40 lower-case letters',
+    "channel name": 'services[0] (Network!) triage_channel: "#network" is not a Slack channel id',
+    "burst": "services[0] (Network!) burst_reports: expected a whole number of at least 2",
+    "override": (
+        'services[1] (email) service_levels.P2.first_response: "whenever" is not a duration'
+    ),
+    "notices": "services[1] (email) service_levels.P2.partner_notices_per_day: expected a whole"
+    " number from 0 to 100, got integer 500",
+}
+
+
+def test_check_config_reports_every_catalogue_mistake_with_its_line_in_one_run(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "catalogue.toml"
+    broken.write_text(MANY_MISTAKES)
+    rows = MANY_MISTAKES.splitlines()
+    expected: list[tuple[int, str]] = []
+    for marker, said in EXPECTED_MISTAKES.items():
+        [line] = [n for n, row in enumerate(rows, 1) if row.endswith(f"# mistake: {marker}")]
+        expected += [(line, s) for s in ((said,) if isinstance(said, str) else said)]
+    # A wrong database setting does not stop the catalogue from being read.
+    result = liaison(
+        tmp_path,
+        "check-config",
+        "--offline",
+        CATALOGUE_FILE=str(broken),
+        DATABASE_URL="mysql://nowhere",
+        LOG_LEVEL="LOUD",
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    prefix = f"liaison: CATALOGUE_FILE: {broken}:"
+    reported = [line.removeprefix(prefix) for line in lines if line.startswith(prefix)]
+    assert len(reported) == len(expected), "\n".join(lines)
+    for line, said in expected:
+        assert sum(r.startswith(f"{line}: {said}") for r in reported) == 1, (line, said, reported)
+    # In the file's order, so a person can fix them top to bottom.
+    numbers = [int(r.split(":")[0]) for r in reported]
+    assert numbers == sorted(numbers)
+    assert {line.split(":")[1].strip() for line in lines if prefix not in line} == {
+        "DATABASE_URL",
+        "LOG_LEVEL",
+    }

@@ -59,6 +59,14 @@ def test_supervisors_are_read_from_a_comma_list() -> None:
     assert settings.supervisors == ("U0ONE", "U0TWO")
 
 
+def test_every_wrong_supervisor_is_named_at_once() -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(**GOOD, supervisors="bob, U0ONE, @carol")
+    [line] = raised.value.problems
+    assert line.startswith("SUPERVISORS:")
+    assert "'bob'" in line and "'@carol'" in line and "U0ONE" not in line
+
+
 def test_secrets_are_listed_for_redaction_and_hidden_in_repr() -> None:
     settings = load_settings(**GOOD, slack_signing_secret="s3cr3t-value")
     assert "s3cr3t-value" in settings.secrets()
