@@ -15,13 +15,13 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.awareness import BurstStatus, BurstSummary, RelatedRequest, is_resolved
 from bot.views.ids import AwarenessActionId
-from bot.views.text import escape, md, mention, slack_date, truncate
+from bot.views.text import Rendered, escape, md, mention, slack_date, speaks, truncate
 
-Rendered = tuple[list[Block], str]
 LINE_MAX = 150
 LISTED_REPORTS = 10
 
 
+@speaks
 def related_requests_note(related: Sequence[RelatedRequest], *, now: dt.datetime) -> Rendered:
     """The first reply under a new card: requests that may be about the same thing."""
     lines = [_related_line(r, now) for r in related]
@@ -29,6 +29,7 @@ def related_requests_note(related: Sequence[RelatedRequest], *, now: dt.datetime
     return [SectionBlock(text=md(text))], f"Possibly related: {', '.join(r.ref for r in related)}"
 
 
+@speaks
 def burst_alert(burst: BurstSummary) -> Rendered:
     """The triage channel's alert to a suspected outage; decided ones lose their buttons."""
     count = len(burst.reports)
@@ -50,6 +51,7 @@ def burst_alert(burst: BurstSummary) -> Rendered:
     return blocks, text
 
 
+@speaks
 def burst_partner_note(service_name: str) -> Rendered:
     """Told to a partner who files while others report the same service failing."""
     text = (

@@ -17,7 +17,17 @@ from bot.domain.digest import (
     Rate,
 )
 from bot.domain.model import format_number
-from bot.views.text import escape, md, mention, plain, quote_within, slack_date, truncate
+from bot.views.text import (
+    Rendered,
+    escape,
+    md,
+    mention,
+    plain,
+    quote_within,
+    slack_date,
+    speaks,
+    truncate,
+)
 
 SECTION_LIMIT = 3000
 SHOWN = 10  # names or numbers listed before "and N more"
@@ -30,17 +40,17 @@ TITLES = {
 }
 
 
-def digest_message(digest: Digest) -> tuple[list[Block], str]:
-    """The digest as Block Kit (within Slack's limits) and its one-line fallback text."""
-    title = f"{TITLES[digest.kind]}: {_span(digest)}"
+@speaks
+def digest_message(digest: Digest) -> Rendered:
+    """The digest as Block Kit (within Slack's limits); its text leads with the headline figures."""
+    title = TITLES[digest.kind]
     now, before = digest.current, digest.previous
     if now.quiet:
         line = (
-            f"*{TITLES[digest.kind]}* ({_span(digest)}): a quiet period, nothing filed, resolved, "
-            f"closed or breached. Open now: {digest.queue.open_total}, "
-            f"unclaimed: {digest.queue.unclaimed.total}."
+            f"({_span(digest)}): a quiet period, nothing filed, resolved, closed or breached. "
+            f"Open now: {digest.queue.open_total}, unclaimed: {digest.queue.unclaimed.total}."
         )
-        return [SectionBlock(text=md(line))], f"{TITLES[digest.kind]}: a quiet period"
+        return [SectionBlock(text=md(f"*{title}* {line}"))], f"{title} {line}"
     blocks: list[Block] = [
         HeaderBlock(text=plain(truncate(TITLES[digest.kind], 150))),
         ContextBlock(elements=[md(f"{_span(digest)}; previous period in brackets")]),

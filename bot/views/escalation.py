@@ -8,9 +8,8 @@ from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
 
 from bot.domain.escalation import Rung
 from bot.domain.summary import RequestSummary
-from bot.views.text import human_duration, md, mention, slack_date
+from bot.views.text import Rendered, human_duration, md, mention, slack_date, speaks
 
-Rendered = tuple[list[Block], str]
 MINUTE = dt.timedelta(minutes=1)
 
 
@@ -18,6 +17,7 @@ def _holder(request: RequestSummary) -> str:
     return f"assigned to {mention(request.assignee_id)}" if request.assignee_id else "unclaimed"
 
 
+@speaks
 def rung_note(
     request: RequestSummary,
     *,

@@ -7,10 +7,9 @@ import datetime as dt
 from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
 
 from bot.domain.summary import RequestSummary
-from bot.views.text import md, mention, quote_within, slack_date
+from bot.views.text import Rendered, md, mention, quote_within, slack_date, speaks
 
 TARGET_NAMES = {"first_response": "first response", "resolution": "resolution"}
-Rendered = tuple[list[Block], str]
 
 
 def _who(request: RequestSummary) -> str:
@@ -18,6 +17,7 @@ def _who(request: RequestSummary) -> str:
     return mention(request.assignee_id) if request.assignee_id else "<!here> (unclaimed)"
 
 
+@speaks
 def warning_note(request: RequestSummary, *, target: str, due: dt.datetime) -> Rendered:
     """Posted in the card's thread while there is still time to meet the target."""
     name = TARGET_NAMES[target]
@@ -25,6 +25,7 @@ def warning_note(request: RequestSummary, *, target: str, due: dt.datetime) -> R
     return [SectionBlock(text=md(text))], f"{request.ref}: {name} due soon"
 
 
+@speaks
 def breach_note(request: RequestSummary, *, target: str, due: dt.datetime) -> Rendered:
     """Posted in the card's thread when a target passes; the card shows it too."""
     name = TARGET_NAMES[target]
@@ -35,6 +36,7 @@ def breach_note(request: RequestSummary, *, target: str, due: dt.datetime) -> Re
     return [SectionBlock(text=md(text))], f"{request.ref}: {name} target missed"
 
 
+@speaks
 def nudge_note(request: RequestSummary, *, lapsed: dt.datetime | None = None) -> Rendered:
     """Reminds whoever has the request that the partner is owed an update."""
     if lapsed is not None:
@@ -62,6 +64,7 @@ LAST_UPDATE_KINDS = {
 }
 
 
+@speaks
 def promise_lapse_message(
     request: RequestSummary,
     *,
@@ -93,12 +96,14 @@ def promise_lapse_message(
     return blocks, f"{request.ref}: our update is late; here is what we know"
 
 
+@speaks
 def update_asked_note(request: RequestSummary) -> Rendered:
     """In the card's thread when the partner presses "Ask for an update"."""
     text = f"🙋 {_who(request)} {request.ref}: the partner asked for an update."
     return [SectionBlock(text=md(text))], f"{request.ref}: partner asked for an update"
 
 
+@speaks
 def update_asked_reply(request: RequestSummary) -> Rendered:
     """To the partner: who was asked, and by when they will hear."""
     who = mention(request.assignee_id) if request.assignee_id else "the technicians on duty"

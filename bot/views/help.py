@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextB
 from bot.catalogue import Catalogue, Service, ServiceLevel
 from bot.domain.model import Priority
 from bot.views.ids import ActionId
-from bot.views.text import escape, human_duration, md, plain, truncate
+from bot.views.text import Rendered, escape, human_duration, md, plain, speaks, truncate
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ def help_entries(command: str) -> Sequence[HelpEntry]:
     )
 
 
-def help_message(command: str, *, not_understood: str = "") -> tuple[list[Block], str]:
+@speaks
+def help_message(command: str, *, not_understood: str = "") -> Rendered:
     """Short ephemeral help; with `not_understood`, says first what was not understood."""
     lines = [f"• `{e.usage}`: {e.description}" for e in help_entries(command)]
     blocks: list[Block] = []
@@ -50,7 +51,7 @@ def help_message(command: str, *, not_understood: str = "") -> tuple[list[Block]
         blocks.append(
             SectionBlock(
                 text=md(
-                    f"I did not understand `{word}`. To file a request about it, press the "
+                    f"I did not understand “{word}”. To file a request about it, press the "
                     f"button, or type `{command}` followed by a few words about the problem."
                 )
             )
@@ -67,10 +68,11 @@ def help_message(command: str, *, not_understood: str = "") -> tuple[list[Block]
             )
         )
     blocks.append(SectionBlock(text=md("*What you can do*\n" + "\n".join(lines))))
-    return blocks, "Liaison help: " + "; ".join(e.usage for e in help_entries(command))
+    return blocks, f"Liaison help: what you can do with {command}"
 
 
-def services_message(catalogue: Catalogue) -> tuple[list[Block], str]:
+@speaks
+def services_message(catalogue: Catalogue) -> Rendered:
     """The catalogue with each service's published first-response and resolution targets."""
     blocks: list[Block] = [
         SectionBlock(

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from slack_sdk.models.blocks import Block, SectionBlock
+from slack_sdk.models.blocks import SectionBlock
 
 from bot.domain.outage import OutageSummary
 from bot.views.outages import COMMAND
-from bot.views.text import escape, human_duration, md, mention, slack_date, truncate
+from bot.views.text import (
+    Rendered,
+    escape,
+    human_duration,
+    md,
+    mention,
+    slack_date,
+    speaks,
+    truncate,
+)
 
-Rendered = tuple[list[Block], str]
 HOLDING_TEXT = "No new information yet. Technicians are still working on it."
 
 
+@speaks
 def outage_nudge(outage: OutageSummary, *, due: dt.datetime) -> Rendered:
     """To whoever declared the outage, before the update partners were promised falls due."""
     service = escape(truncate(outage.service_name, 80))
@@ -25,6 +34,7 @@ def outage_nudge(outage: OutageSummary, *, due: dt.datetime) -> Rendered:
     return [SectionBlock(text=md(text))], f"{outage.ref}: update due {slack_date(due)}"
 
 
+@speaks
 def outage_lapse_alert(
     outage: OutageSummary, *, due: dt.datetime, now: dt.datetime, told: int
 ) -> Rendered:

@@ -63,6 +63,7 @@ def partner_withdrawn_message(request: RequestSummary) -> tuple[list[Block], str
     return [SectionBlock(text=md(text))], f"{request.ref} is withdrawn."
 
 
+@speaks
 def dm_offer_to_file(text: str, *, command: str = "/request") -> tuple[list[Block], str]:
     """Answer a DM outside any request thread: requests go through the form, one click away."""
     typed = truncate(plain_from_slack(text).strip(), FILE_VALUE_MAX)

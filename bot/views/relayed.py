@@ -10,12 +10,12 @@ from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
 from bot.domain.conversation import SharedFile, readable_size
 from bot.domain.summary import RequestSummary
 from bot.views.card_thread import labelled_quote
-from bot.views.text import escape, md, mention, plain_from_slack, slack_date
+from bot.views.text import Rendered, escape, md, mention, plain_from_slack, slack_date, speaks
 
-Rendered = tuple[list[Block], str]
 LIST_MAX = 2900
 
 
+@speaks
 def relayed_reply(
     request: RequestSummary,
     text: str,
@@ -36,7 +36,8 @@ def relayed_reply(
     if typed:
         blocks.append(labelled_quote(label, typed))
     else:
-        blocks.append(SectionBlock(text=md(f"{label[:-2]} sent {_count(files, refused)}.*")))
+        sent = f"*The partner {mention(request.partner_id)} sent {_count(files, refused)}.*"
+        blocks.append(SectionBlock(text=md(sent)))
     if files:
         names = ", ".join(escape(f.label) for f in files)
         blocks.append(ContextBlock(elements=[md(_within(f"📎 Attached, copied below: {names}"))]))
@@ -65,6 +66,7 @@ def refusal_line(refused: Sequence[SharedFile], max_bytes: int) -> str:
     )
 
 
+@speaks
 def relayed_deletion(request: RequestSummary, previous_text: str, sent_ts: str) -> Rendered:
     """Say in the card's thread that the partner took back something they wrote."""
     sent = dt.datetime.fromtimestamp(float(sent_ts or 0), dt.UTC)

@@ -126,31 +126,40 @@ def quote_within(text: str, limit: int) -> str:
         size = max(1, size - (len(quoted) - limit))
 
 
-_EMPHASIS = re.compile(r"(?<![\w<])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w>])")
+_EMPHASIS = re.compile(r"(?<![\w<])([*_~`])(?=\S)(.+?)(?<=\S)\1(?![\w>])")
 _WORD = re.compile(r"[\w@^!<>-]+")
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")  # :rotating_light: is a picture, not words
 SPOKEN_MAX = 3900  # chat.update refuses text over 4,000 characters
-SPOKEN_LINE_MAX = 250  # a long quote or list entry must not crowd out the lines after it
-_CUT_ENTITY = re.compile(r"&[a-z]*$|<[^>]*$")
+# When the whole message does not fit, long lines (a quote, a list entry) are cut to each of
+# these lengths in turn, so that they never crowd out the lines after them.
+SPOKEN_LINE_CAPS = (500, 250, 160, 100, 60)
+# Markup a line is never cut inside: a mention, date or link (read by its label), an entity.
+_PIECES = re.compile(r"<[^<>]*>|&[a-z]+;|[^<&]+|[<&]")
+_AS_READ = re.compile(r"<[^<>|]*\|([^<>]*)>|&[a-z]+;")
 
 
 def spoken(lead: str, blocks: Sequence[Block]) -> str:
     """A message's top-level text: its headline, then every block in plain words.
 
     Screen readers and notifications read this text, not the blocks, so it must say all the
-    blocks say. The first block is left out when the headline already carries its facts.
+    blocks say. The first block (or its first lines) is left out when the headline already
+    carries its words.
     """
     parts = [_block_words(encode(b)) for b in blocks]
     parts = [p for p in parts if p]
-    if parts and _said(parts[0]) in _said(lead):
+    if parts and _says(lead, parts[0]):
         parts = parts[1:]
-    words = "\n".join(_shortened(line) for part in parts for line in part.splitlines())
-    if not words:
+    lines = [line for part in parts for line in part.splitlines()]
+    while lines and _says(lead, lines[0]):
+        lines = lines[1:]
+    if not lines:
         return lead
+    words = "\n".join(_fitted(lines, SPOKEN_MAX - len(lead) - 1))
     return truncate(f"{lead}\n{words}" if lead else words, SPOKEN_MAX)
 
 
 def plain_words(mrkdwn: str) -> str:
-    """Mrkdwn without its emphasis and quote marks; mentions and dates stay (Slack renders them)."""
+    """Mrkdwn without emphasis, code or quote marks; mentions and dates stay (Slack shows them)."""
     lines = [line.removeprefix("> ").removeprefix("&gt; ") for line in mrkdwn.splitlines()]
     return _EMPHASIS.sub(r"\2", "\n".join(lines)).strip()
 
@@ -171,16 +180,49 @@ def _block_words(block: dict[str, Any]) -> str:
     return "\n".join(t for t in texts if t)
 
 
-def _shortened(line: str) -> str:
-    """A line cut to SPOKEN_LINE_MAX without leaving half an entity, mention or date."""
-    if len(line) <= SPOKEN_LINE_MAX:
+def _fitted(lines: list[str], room: int) -> list[str]:
+    """Every line whole when they fit in `room`; else long ones cut shorter until they do."""
+    fitted = lines
+    for cap in SPOKEN_LINE_CAPS:
+        if len("\n".join(fitted)) <= room:
+            break
+        fitted = [_shortened(line, cap) for line in lines]
+    return fitted
+
+
+def _shortened(line: str, cap: int) -> str:
+    """A line cut to `cap` characters as read, never inside an entity, mention or date.
+
+    A date or link counts as the label a reader hears and an entity as one character, so a
+    sentence with two dates is not cut short by the markup those dates carry.
+    """
+    if _read_length(line) <= cap:
         return line
-    return _CUT_ENTITY.sub("", line[: SPOKEN_LINE_MAX - 1]).rstrip() + "…"
+    room, kept = cap - 1, []
+    for piece in _PIECES.findall(line):
+        size = _read_length(piece)
+        if size > room:
+            if not piece.startswith(("<", "&")) or len(piece) == 1:
+                kept.append(piece[:room])
+            break
+        kept.append(piece)
+        room -= size
+    return "".join(kept).rstrip() + "…"
+
+
+def _read_length(text: str) -> int:
+    """Characters as read: a date or link by its label, an entity as the one it stands for."""
+    return len(_AS_READ.sub(lambda m: m.group(1) if m.group(1) is not None else "&", text))
+
+
+def _says(lead: str, text: str) -> bool:
+    """Whether `lead` already says every word of `text`, in order."""
+    return f" {_said(text)} " in f" {_said(lead)} "
 
 
 def _said(text: str) -> str:
-    """Words only, for comparing what two texts say regardless of marks and spacing."""
-    return " ".join(_WORD.findall(text.lower()))
+    """Words only, for comparing what two texts say regardless of marks, emoji and spacing."""
+    return " ".join(_WORD.findall(_EMOJI_CODE.sub(" ", text.lower())))
 
 
 Rendered = tuple[list[Block], str]

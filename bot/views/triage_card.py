@@ -71,12 +71,10 @@ def triage_card(request: RequestSummary) -> tuple[list[Block], str]:
 
 def card_text(request: RequestSummary) -> str:
     """The whole card in plain words: what screen readers and notifications read."""
-    assignee = (
-        f"assigned to {mention(request.assignee_id)}" if request.assignee_id else "unassigned"
-    )
+    assignee = mention(request.assignee_id) if request.assignee_id else "unassigned"
     facts = [
         f"{request.ref}: {escape(truncate(request.summary, 150))}.",
-        f"Priority {request.priority}, status {request.status.label}, {assignee}.",
+        f"Priority {request.priority}, status {request.status.label}, assignee {assignee}.",
         f"Partner {mention(request.partner_id)}; service "
         f"{escape(truncate(request.service_name, 200))}; mission impact {request.impact.label}.",
         f"Opened {slack_date(request.opened_at, AGO)}.",
@@ -88,6 +86,8 @@ def card_text(request: RequestSummary) -> str:
         facts.append(f"Clock paused since {slack_date(request.paused_at)}, waiting on the partner.")
     if request.needed_by:
         facts.append(f"Needed by {slack_day(request.needed_by)}.")
+    if request.source_link:
+        facts.append(f"Filed from a Slack message: <{request.source_link}|original message>.")
     if request.details:
         details = escape(truncate(" ".join(request.details.split()), CARD_TEXT_DETAILS))
         facts.append(f"Details: {details}")

@@ -32,8 +32,10 @@ async def test_services_publish_each_service_with_its_times(liaison: LocalLiaiso
 async def test_an_unknown_word_gets_help_and_a_way_to_file_it(liaison: LocalLiaison) -> None:
     result = await liaison.slack.command(PAT, "/request", "lst")
     text = liaison.slack.render(result.blocks or [])
-    assert "did not understand `lst`" in text
+    assert "did not understand “lst”" in text
     assert "/request services" in text
+    said = result.ephemeral_text or ""  # what a screen reader reads
+    assert "did not understand “lst”" in said and "/request services" in said
     assert liaison.slack.open_view(PAT) is None
 
 

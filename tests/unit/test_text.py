@@ -6,16 +6,20 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.models.blocks import SectionBlock
 
 from bot.views.text import (
     DAY,
+    SPOKEN_MAX,
     escape,
     fallback_zone,
     human_duration,
+    md,
     plain_from_slack,
     quote,
     slack_date,
     slack_day,
+    spoken,
     truncate,
     use_fallback_zone,
 )
@@ -95,3 +99,30 @@ def test_durations_read_the_way_partners_say_them(
     duration: dt.timedelta, day: dt.timedelta | None, text: str
 ) -> None:
     assert human_duration(duration, business_day=day) == text
+
+
+def section(text: str) -> SectionBlock:
+    return SectionBlock(text=md(text))
+
+
+def test_spoken_text_is_the_whole_message_in_plain_words() -> None:
+    blocks = [
+        section("*REQ-7* is waiting on a technician."),
+        section("*Status*: `New`\n> the _second_ floor printer"),
+    ]
+    assert spoken("REQ-7 is waiting on a technician.", blocks) == (
+        "REQ-7 is waiting on a technician.\nStatus: New\nthe second floor printer"
+    )
+
+
+def test_a_line_with_dates_is_whole_and_a_long_quote_never_crowds_out_what_follows() -> None:
+    moment = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+    when = slack_date(moment)
+    dated = f"Promised by {when}, then by {when}, and by {when}; nobody has written since then."
+    assert len(dated) > 250
+    blocks = [section(dated), section("> " + "&amp; " * 3000), section("The last line.")]
+    text = spoken("REQ-7", blocks)
+    assert len(text) <= SPOKEN_MAX
+    assert dated in text and text.endswith("The last line.")
+    [quoted] = [line for line in text.splitlines() if line.startswith("&amp;")]
+    assert quoted.endswith("…") and not quoted.endswith("&…"), "cut, never inside an entity"

@@ -65,7 +65,8 @@ def test_related_note_shows_status_age_and_a_resolutions_first_line() -> None:
     rendered = str(dicts(blocks))
     assert "REQ-4" in rendered and "In progress" in rendered and "opened 3 h ago" in rendered
     assert "opened 4 days ago" in rendered and "Fuser &lt;!here&gt;" in rendered
-    assert "<!channel>" not in rendered and text == "Possibly related: REQ-4, REQ-2"
+    assert "<!channel>" not in rendered and text.startswith("Possibly related: REQ-4, REQ-2\n")
+    assert "opened 4 days ago" in text and "Resolution: Fuser &lt;!here&gt;" in text
 
 
 def test_alerts_stay_within_limits_and_lose_their_buttons_once_decided() -> None:
