@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app.local import SIGNING_SECRET, Workspace, seed_workspace
-from simulator import SlackSimulator
+from simulator import SimMessage, SlackSimulator
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
 from storage.models import OutboxMessage, Request, RequestEvent, Timer
@@ -152,14 +152,26 @@ def names(ref: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(ref)}\b", text) is not None
 
 
+def card_ref(message: SimMessage) -> str | None:
+    """The request a triage card is about, from its header; None for any other post.
+
+    A suspected-outage alert names the requests it saw too, in its text as in its blocks.
+    """
+    header = message.blocks[0] if message.blocks else {}
+    if header.get("type") != "header":
+        return None
+    found = re.match(r"(REQ-\d+) · ", header["text"]["text"])
+    return found.group(1) if found else None
+
+
 def assert_delivered_once(slack: SlackSimulator, workspace: Workspace, rows: list[Request]) -> None:
     """One triage card and one confirmation DM per stored request: none missing, none twice."""
     # A card with replies carries its own ts as thread_ts, as in Slack; replies are left out.
     top = [m for m in slack.messages(workspace.triage_channel) if m.thread_ts in (None, m.ts)]
-    cards = [m.text for m in top]
+    cards = [card_ref(m) for m in top]
     for row in rows:
         ref = f"REQ-{row.number}"
-        in_cards = sum(1 for text in cards if names(ref, text))
+        in_cards = cards.count(ref)
         assert in_cards == 1, f"{ref} has {in_cards} triage cards"
         dms = [
             m
