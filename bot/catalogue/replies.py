@@ -27,7 +27,7 @@ def service_replies(table: Table, found: Problems) -> tuple[ServiceReply, ...] |
         title = value.get("title") if isinstance(value, dict) else None
         label = title if isinstance(title, str) else None
         reply_table = found.read(partial(table.item_table, "replies", item, name=label))
-        reply = found.read(partial(_reply, reply_table)) if reply_table is not None else None
+        reply = _reply(reply_table, found) if reply_table is not None else None
         if reply_table is not None and reply is not None:
             found.read(partial(_unique, table, reply_table, reply, replies))
         replies.append(reply)
@@ -47,12 +47,14 @@ def _reply_list(table: Table) -> list[object]:
     return raw
 
 
-def _reply(table: Table) -> ServiceReply:
-    table.check_keys(_REPLY_KEYS)
-    return ServiceReply(
-        title=table.string("title", fields.service_name),
-        text=table.string("text", _reply_text),
-    )
+def _reply(table: Table, found: Problems) -> ServiceReply | None:
+    """One reply, its keys, title and text read apart so each mistake is its own line."""
+    table.check_keys(_REPLY_KEYS, found)
+    title = found.read(lambda: table.string("title", fields.service_name))
+    text = found.read(lambda: table.string("text", _reply_text))
+    if title is None or text is None:
+        return None
+    return ServiceReply(title=title, text=text)
 
 
 def _reply_text(text: str) -> str:

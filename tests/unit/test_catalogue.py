@@ -448,7 +448,7 @@ ERROR_CASES = [
     pytest.param(
         edit(
             'owner = "Enterprise"',
-            'owner = "Enterprise"\nreplies = [{ title = "Full", text = " ", note = 1 }]',
+            'owner = "Enterprise"\nreplies = [{ title = "Full", text = "Empty it.", note = 1 }]',
         ),
         ("replies = [", 1),
         'services[1] (email) replies[0] (Full) note: unknown key "note" (expected one of: title,'

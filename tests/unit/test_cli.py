@@ -191,6 +191,10 @@ owner = "Enterprise"
 [services.service_levels.P2]
 first_response = "whenever"  # mistake: override
 partner_notices_per_day = 500  # mistake: notices
+
+[[services.replies]]
+title = 42  # mistake: reply title
+text = ""  # mistake: reply text
 """
 EXPECTED_MISTAKES = {  # the marker on the line, and what the line must say
     "zone": 'calendar.timezone: unknown time zone "America/Gotham"',
@@ -213,6 +217,8 @@ EXPECTED_MISTAKES = {  # the marker on the line, and what the line must say
     ),
     "notices": "services[1] (email) service_levels.P2.partner_notices_per_day: expected a whole"
     " number from 0 to 100, got integer 500",
+    "reply title": "services[1] (email) replies[0].title: expected a string, got integer 42",
+    "reply text": "services[1] (email) replies[0].text: must not be empty",
 }
 
 
