@@ -108,6 +108,8 @@ async def _terminate_lock_holder(url: str) -> None:
                 text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
                     "WHERE locktype = 'advisory' AND granted "
+                    "AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database()) "
                     "AND ((classid::bigint << 32) | objid::bigint) = :key"
                 ),
                 {"key": PERIODIC_JOBS_KEY},
