@@ -6,7 +6,8 @@ standard library's TOML parser reports none.
 """
 
 from bot.catalogue.loading import load_catalogue, parse_duration
-from bot.catalogue.model import Catalogue, CatalogueError, Service, ServiceLevel, UrgencyRule
+from bot.catalogue.model import Catalogue, CatalogueError, Service, UrgencyRule
+from bot.domain.levels import ServiceLevel
 
 __all__ = [
     "Catalogue",

@@ -21,15 +21,14 @@ from bot.catalogue.lines import LineIndex, syntax_error_position
 from bot.catalogue.model import (
     DEFAULT_BURST_REPORTS,
     DEFAULT_BURST_WINDOW,
-    DEFAULT_PARTNER_NOTICES,
     Catalogue,
     CatalogueError,
     Service,
-    ServiceLevel,
     UrgencyRule,
 )
 from bot.catalogue.replies import service_replies
 from bot.domain.calendar import BusinessCalendar
+from bot.domain.levels import DEFAULT_PARTNER_NOTICES, ServiceLevel
 from bot.domain.model import Impact, Priority, Urgency
 
 _DURATION = re.compile(r"(?:(\d{1,5})\s*d)?\s*(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*m)?")

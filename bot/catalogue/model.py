@@ -8,33 +8,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.domain.calendar import BusinessCalendar
-from bot.domain.escalation import LadderRules
+from bot.domain.levels import ServiceLevel
 from bot.domain.model import Impact, Priority, Urgency
 
-DEFAULT_PARTNER_NOTICES = 3
 DEFAULT_BURST_REPORTS = 3
 DEFAULT_BURST_WINDOW = timedelta(minutes=15)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServiceLevel:
-    """What partners are promised at one priority; durations are business time."""
-
-    first_response: timedelta
-    resolution: timedelta
-    update_every: timedelta
-    around_the_clock: bool = False  # count plain elapsed time instead of business hours
-    escalate_after: timedelta | None = None  # between rungs of the ladder; None: update_every
-    partner_notices_per_day: int = DEFAULT_PARTNER_NOTICES  # automated "no news" messages
-
-    @property
-    def ladder(self) -> LadderRules:
-        """The escalation ladder's rules at this level."""
-        return LadderRules(
-            step_after=self.escalate_after or self.update_every,
-            partner_notices_per_day=self.partner_notices_per_day,
-            around_the_clock=self.around_the_clock,
-        )
 
 
 @dataclass(frozen=True)
