@@ -23,7 +23,7 @@ from sqlalchemy import insert, text
 from bot.catalogue import load_catalogue
 from bot.clock import ManualClock
 from bot.delivery.scheduler import Scheduler
-from bot.expectations.promises import Expectations
+from bot.expectations.desk import Expectations
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Counter, OutboxMessage, Request, Timer

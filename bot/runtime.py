@@ -13,7 +13,7 @@ from bot.closing.follow_ups import FollowUpDesk
 from bot.closing.polls import PollDesk
 from bot.delivery.outbox import OutboxDispatcher
 from bot.delivery.scheduler import Scheduler
-from bot.expectations.promises import Expectations
+from bot.expectations.desk import Expectations
 from bot.home.desk import HomeDesk
 from bot.inflight import InFlight
 from bot.intake.awareness import AwarenessDesk

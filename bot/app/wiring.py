@@ -16,7 +16,7 @@ from bot.closing.polls import PollDesk, PollPolicy
 from bot.delivery.outbox import DispatcherConfig, OutboxDispatcher
 from bot.delivery.scheduler import Scheduler
 from bot.domain.digest import DigestSchedule
-from bot.expectations.promises import Expectations
+from bot.expectations.desk import Expectations
 from bot.home.desk import HomeDesk
 from bot.home.hashes import HashingClient, HomeHashes
 from bot.inflight import InFlight

@@ -10,6 +10,8 @@ from pathlib import Path
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.levels import ServiceLevel
 from bot.domain.model import Impact, Priority, Urgency
+from bot.domain.promises import cadence_due
+from bot.domain.targets import Target, target_due
 
 DEFAULT_BURST_REPORTS = 3
 DEFAULT_BURST_WINDOW = timedelta(minutes=15)
@@ -86,21 +88,16 @@ class Catalogue:
     ) -> datetime:
         """When someone must first answer a request opened at `opened_at`."""
         level = self.level(service, priority)
-        return self.calendar.add(
-            opened_at, level.first_response, around_the_clock=level.around_the_clock
-        )
+        return target_due(self.calendar, level, Target.FIRST_RESPONSE, opened_at)
 
     def resolution_due(self, service: Service, priority: Priority, opened_at: datetime) -> datetime:
         """When a request opened at `opened_at` should be resolved."""
         level = self.level(service, priority)
-        return self.calendar.add(
-            opened_at, level.resolution, around_the_clock=level.around_the_clock
-        )
+        return target_due(self.calendar, level, Target.RESOLUTION, opened_at)
 
     def next_update_due(self, service: Service, priority: Priority, after: datetime) -> datetime:
         """When the partner is owed the next proactive update after one sent at `after`."""
-        level = self.level(service, priority)
-        return self.calendar.add(after, level.update_every, around_the_clock=level.around_the_clock)
+        return cadence_due(self.calendar, self.level(service, priority), after)
 
 
 class CatalogueError(Exception):

@@ -42,6 +42,12 @@ class LadderRules:
     around_the_clock: bool
 
 
+DEFAULT_LADDER = LadderRules(
+    step_after=timedelta(hours=1), partner_notices_per_day=3, around_the_clock=False
+)
+"""The ladder of a request whose service has left the catalogue."""
+
+
 def first_rung(*, assigned: bool) -> Rung:
     """The assignee first; when nobody has claimed the request, the triage channel."""
     return Rung.ASSIGNEE if assigned else Rung.TRIAGE

@@ -10,22 +10,19 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalogue import Catalogue, ServiceLevel
+from bot.catalogue import Catalogue
 from bot.delivery import notices
-from bot.delivery.scheduler import Scheduler
 from bot.domain.escalation import ANSWERED, LadderRules, Rung, climbed, first_rung, next_rung
 from bot.domain.escalation import next_step_at as step_time
-from bot.domain.model import Priority, RequestStatus
+from bot.domain.model import RequestStatus
+from bot.domain.promises import ladder_rules
 from bot.domain.summary import RequestSummary
+from bot.domain.timers import TimerKind
+from bot.expectations.rows import level_of
 from bot.records.summaries import summarise_in
 from bot.views.escalation import rung_note
 from storage import history, requests, timers
 from storage.models import Request, Timer
-
-PROMISE_ESCALATE = "promise_escalate"
-DEFAULT_RULES = LadderRules(
-    step_after=dt.timedelta(hours=1), partner_notices_per_day=3, around_the_clock=False
-)
 
 
 class Ladder:
@@ -39,14 +36,9 @@ class Ladder:
         self._channel = supervisor_channel
         self._supervisors = supervisors
 
-    def register(self, scheduler: Scheduler) -> None:
-        """The next rung is a timer, so a restart climbs on where it left off."""
-        scheduler.on(PROMISE_ESCALATE, self._on_step)
-
     def rules(self, row: Request) -> LadderRules:
         """The ladder of the request's service at its current priority."""
-        level = self._level(row)
-        return level.ladder if level else DEFAULT_RULES
+        return ladder_rules(level_of(self._catalogue, row))
 
     async def start(
         self,
@@ -63,7 +55,7 @@ class Ladder:
 
     async def answered(self, session: AsyncSession, row: Request, *, now: dt.datetime) -> None:
         """Someone acted: stop climbing and, if the ladder had gone past the assignee, say so."""
-        await timers.cancel(session, kinds=(PROMISE_ESCALATE,), request_id=row.id)
+        await timers.cancel(session, kinds=(TimerKind.PROMISE_ESCALATE,), request_id=row.id)
         events = await history.timeline(session, request_id=row.id)
         rung = climbed(e.kind for e in events)
         if rung is not None and rung >= Rung.TRIAGE:
@@ -77,7 +69,8 @@ class Ladder:
                 data={"rung": int(rung)},
             )
 
-    async def _on_step(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_step(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """The next rung is a timer, so a restart climbs on where it left off."""
         if timer.request_id is None:
             return
         row = await requests.get_request_by_id(session, request_id=timer.request_id)
@@ -117,7 +110,12 @@ class Ladder:
         if above is not None and at is not None:
             data = {"rung": int(above), "missed": missed.isoformat(), "partner_told": partner_told}
             await timers.schedule(
-                session, kind=PROMISE_ESCALATE, due_at=at, now=now, request_id=row.id, data=data
+                session,
+                kind=TimerKind.PROMISE_ESCALATE,
+                due_at=at,
+                now=now,
+                request_id=row.id,
+                data=data,
             )
 
     async def _tell(
@@ -147,7 +145,3 @@ class Ladder:
 
     def _supervisor_channels(self) -> list[str]:
         return [self._channel] if self._channel else list(self._supervisors)
-
-    def _level(self, row: Request) -> ServiceLevel | None:
-        service = self._catalogue.service(row.service_id)
-        return self._catalogue.level(service, Priority(row.priority)) if service else None

@@ -26,7 +26,7 @@ from bot.domain.transitions import (
     check_transition,
     status_after,
 )
-from bot.expectations.promises import Before, Expectations
+from bot.expectations.desk import Before, Expectations
 from bot.records.summaries import summarise_in
 from bot.triage.hooks import ChangeHooks
 from bot.views.ids import BlockId
