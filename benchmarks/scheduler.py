@@ -23,6 +23,7 @@ from sqlalchemy import insert, text
 from bot.catalogue import load_catalogue
 from bot.clock import ManualClock
 from bot.delivery.scheduler import Scheduler
+from bot.domain.timers import TimerKind
 from bot.expectations.desk import Expectations
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
@@ -126,14 +127,15 @@ async def one_pass(database: Database, clock: ManualClock, *, due: int) -> tuple
     """Time one scheduler pass with Liaison's real handlers."""
     catalogue = load_catalogue(ROOT / "catalogue.example.toml")
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None, batch=due)
-    Expectations(
+    expectations = Expectations(
         database=database,
         catalogue=catalogue,
         clock=clock,
         warning_lead=0.25,
         nudge_lead=dt.timedelta(minutes=30),
         committed=lambda: None,
-    ).register(scheduler)
+    )
+    scheduler.handle([(TimerKind.FIRST_RESPONSE_WARNING, expectations.clocks.on_warning)])
     started = time.perf_counter()
     fired = await scheduler.run_pass()
     return fired, time.perf_counter() - started

@@ -1,13 +1,15 @@
-"""The composition root: builds every service once, in dependency order, into a Runtime."""
+"""The composition root: builds every service once, each from what it needs, into a Runtime."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.app.timers import timer_table
 from bot.catalogue import Catalogue, load_catalogue
 from bot.clock import Clock, SystemClock
 from bot.closing.confirmation import ClosingDesk, ClosingPolicy
@@ -16,6 +18,7 @@ from bot.closing.polls import PollDesk, PollPolicy
 from bot.delivery.outbox import DispatcherConfig, OutboxDispatcher
 from bot.delivery.scheduler import Scheduler
 from bot.domain.digest import DigestSchedule
+from bot.domain.timers import TimerKind
 from bot.expectations.desk import Expectations
 from bot.home.desk import HomeDesk
 from bot.home.hashes import HashingClient, HomeHashes
@@ -40,6 +43,14 @@ from storage.engine import Database
 from storage.leader import Leadership
 
 
+class Common(TypedDict):
+    """What nearly every service is built with."""
+
+    database: Database
+    catalogue: Catalogue
+    clock: Clock
+
+
 async def build_runtime(
     settings: Settings,
     *,
@@ -47,77 +58,63 @@ async def build_runtime(
     catalogue: Catalogue | None = None,
     dispatcher_config: DispatcherConfig | None = None,
 ) -> Runtime:
-    """Build the runtime inside the running event loop (aiohttp needs one)."""
+    """Build the runtime inside the running event loop (aiohttp needs one).
+
+    Each service receives what it needs in its constructor, so it can only be built after
+    the ones it names: the order below is the dependency graph, read from the bottom up.
+    Hooks (a service telling others of its changes without importing them), the table of
+    timers and the periodic jobs are connected in one block at the end, before anything runs;
+    the scheduler refuses to start if a kind of timer was left out of the table.
+    """
     clock = clock or SystemClock()
     catalogue = catalogue or load_catalogue(settings.catalogue_file)
     use_fallback_zone(catalogue.calendar.timezone)
     database = Database(settings.database_url)
     http = aiohttp.ClientSession()
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
-        session=http,
-    )
-    metrics = Metrics(database=database, clock=clock)
+    token = settings.slack_bot_token.get_secret_value()
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, session=http)
     hashes = HomeHashes()
-    outbox_client = HashingClient(
-        hashes=hashes,
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
-        session=http,
-    )
+
+    # Delivery: everything a person receives leaves through the outbox; timers through the
+    # scheduler, which wakes the outbox after each pass that queued something.
+    metrics = Metrics(database=database, clock=clock)
     outbox = OutboxDispatcher(
         database=database,
-        client=outbox_client,
+        client=HashingClient(
+            hashes=hashes, token=token, base_url=settings.slack_api_url, session=http
+        ),
         clock=clock,
         config=dispatcher_config
         or DispatcherConfig(lease=dt.timedelta(seconds=settings.outbox_lease_seconds)),
         on_outcome=metrics.on_send,
     )
-    leadership = Leadership(database.read_engine, is_sqlite=database.is_sqlite)
     scheduler = Scheduler(
-        database=database, clock=clock, committed=outbox.wake, leadership=leadership
-    )
-    intake = IntakeService(
         database=database,
-        catalogue=catalogue,
         clock=clock,
-        default_triage_channel=settings.triage_channel,
-        committed=lambda: _wake_both(outbox, scheduler),
+        committed=outbox.wake,
+        leadership=Leadership(database.read_engine, is_sqlite=database.is_sqlite),
+        kinds=TimerKind,
     )
+    sent = outbox.wake  # every service wakes the outbox after a commit that queued messages
+    common = Common(database=database, catalogue=catalogue, clock=clock)  # every service's
+
+    # Facts asked of Slack, cached.
     roles = RoleDirectory(client=client, settings=settings, catalogue=catalogue, clock=clock)
+    names = NameDirectory(client=client, clock=clock)
+    privacy = channel_privacy(settings, catalogue, http=http, clock=clock)
+
+    # The slices, in the order of the layers from the bottom up: each names only earlier ones.
     expectations = Expectations(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
+        **common,
         warning_lead=settings.breach_warning_lead,
         nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
-        committed=outbox.wake,
+        committed=sent,
         supervisor_channel=settings.supervisor_channel,
         supervisors=settings.supervisors,
     )
-    expectations.register(scheduler)
-    intake.on_filed(expectations.on_filed)
     policy = poll_policy(settings, catalogue)
-    polls = PollDesk(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
-        roles=roles,
-        policy=policy,
-        committed=outbox.wake,
-    )
-    polls.register(scheduler)
-    follow_ups = FollowUpDesk(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
-        roles=roles,
-        policy=policy,
-        polls=polls,
-        committed=outbox.wake,
-    )
-    follow_ups.register(scheduler)
+    polls = PollDesk(**common, roles=roles, policy=policy, committed=sent)
+    follow_ups = FollowUpDesk(**common, roles=roles, policy=policy, polls=polls, committed=sent)
     closing = ClosingDesk(
         catalogue=catalogue,
         policy=ClosingPolicy(
@@ -125,69 +122,43 @@ async def build_runtime(
         ),
         polls=polls,
     )
-    privacy = channel_privacy(settings, catalogue, http=http, clock=clock)
     triage = TriageService(
+        **common,
         privacy=privacy,
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
         roles=roles,
         expectations=expectations,
         closing=closing,
-        committed=outbox.wake,
+        committed=sent,
     )
-    closing.register(scheduler, triage)
-    names = NameDirectory(client=client, clock=clock)
     relay = ConversationRelay(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
+        **common,
         names=names,
         max_file_bytes=settings.file_relay_max_mb * 1024 * 1024,
-        committed=outbox.wake,
+        committed=sent,
     )
-    partners = PartnerDesk(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
-        roles=roles,
-        relay=relay,
-        names=names,
-        committed=outbox.wake,
-    )
+    partners = PartnerDesk(**common, roles=roles, relay=relay, names=names, committed=sent)
     outages = OutageDesk(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
+        **common,
         roles=roles,
         triage=triage,
         announcements_channel=settings.announcements_channel or settings.triage_channel,
-        committed=outbox.wake,
+        committed=sent,
         scheduled=scheduler.wake,
         supervisor_channel=settings.supervisor_channel,
         supervisors=settings.supervisors,
         nudge_lead=dt.timedelta(minutes=settings.promise_nudge_minutes),
     )
-    outages.register(scheduler)
-    intake.on_filed(outages.on_filed)
-    awareness = AwarenessDesk(
-        catalogue=catalogue,
-        bursts=BurstDesk(
-            database=database,
-            catalogue=catalogue,
-            clock=clock,
-            outages=outages,
-            default_triage_channel=settings.triage_channel,
-            committed=outbox.wake,
-        ),
+    bursts = BurstDesk(
+        **common, outages=outages, default_triage_channel=settings.triage_channel, committed=sent
     )
-    awareness.register(scheduler)
-    intake.on_filed(awareness.on_filed)
-    outages.on_declared(awareness.bursts.on_declared)
+    awareness = AwarenessDesk(catalogue=catalogue, bursts=bursts)
+    intake = IntakeService(
+        **common,
+        default_triage_channel=settings.triage_channel,
+        committed=lambda: _wake_both(outbox, scheduler),
+    )
     digests = DigestDesk(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
+        **common,
         roles=roles,
         schedule=digest_schedule(settings, catalogue),
         policy=DigestPolicy(
@@ -196,20 +167,39 @@ async def build_runtime(
             direct_messages=settings.digest_dm,
             command=settings.slash_command,
         ),
-        committed=outbox.wake,
+        committed=sent,
     )
-    digests.register(scheduler)
     home = HomeDesk(
-        database=database,
-        catalogue=catalogue,
-        clock=clock,
+        **common,
         roles=roles,
         outages=outages,
         command=settings.slash_command,
-        committed=outbox.wake,
+        committed=sent,
         hashes=hashes,
     )
-    home.register(scheduler)
+
+    # Who hears of whose changes: the only calls made on a service after it was built.
+    intake.on_filed(expectations.on_filed)  # the clocks and the first promise
+    intake.on_filed(outages.on_filed)  # a link to an outage under way
+    intake.on_filed(awareness.on_filed)  # related requests and bursts, after the commit
+    outages.on_declared(bursts.on_declared)  # a suspected outage settles, its reports linked
+    polls.on_answers(follow_ups.on_answers)  # a low score raises a follow-up
+    scheduler.handle(
+        timer_table(
+            awareness=awareness,
+            expectations=expectations,
+            closing=closing,
+            triage=triage,
+            polls=polls,
+            follow_ups=follow_ups,
+            outages=outages,
+        )
+    )
+    scheduler.every_pass(digests.run_due, next_due=digests.next_due)
+    scheduler.every_pass(home.refresh_stale)
+    scheduler.every_pass(home.watch_queue)  # at most once a minute, it says itself
+    scheduler.check()
+
     return Runtime(
         settings=settings,
         clock=clock,

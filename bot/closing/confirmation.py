@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.closing.polls import PollDesk
 from bot.delivery import notices
-from bot.delivery.scheduler import Scheduler
+from bot.delivery.scheduler import TimerHandler
 from bot.domain.edit import Edit
 from bot.domain.errors import InvalidTransition
 from bot.domain.model import RequestStatus
 from bot.domain.reopening import reopen_refusal
 from bot.domain.summary import Change, RequestSummary
+from bot.domain.timers import TimerKind
 from bot.domain.transitions import Action
 from bot.triage.hooks import PartnerNote
 from bot.triage.work import TriageService
@@ -31,7 +32,6 @@ from bot.views.closing import (
 from storage import history, timers
 from storage.models import Request, Timer
 
-AUTO_CLOSE = "auto_close"
 RESOLUTION_ROLE = "resolution"
 AUTO_CLOSED_ROLE = "auto_closed"
 
@@ -53,7 +53,7 @@ class ClosingDesk:
         self._policy = policy
         self._polls = polls
 
-    def register(self, scheduler: Scheduler, triage: TriageService) -> None:
+    def auto_close(self, triage: TriageService) -> TimerHandler:
         """A silent partner's request closes by itself through the triage service."""
 
         async def on_auto_close(session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
@@ -65,7 +65,7 @@ class ClosingDesk:
             except InvalidTransition:
                 return  # confirmed, reopened or withdrawn in the meantime
 
-        scheduler.on(AUTO_CLOSE, on_auto_close)
+        return on_auto_close
 
     async def check(
         self, session: AsyncSession, row: Request, action: Action, now: dt.datetime
@@ -104,7 +104,7 @@ class ClosingDesk:
                 auto_close_at = self._auto_close_at(now)
                 await timers.schedule(
                     session,
-                    kind=AUTO_CLOSE,
+                    kind=TimerKind.AUTO_CLOSE,
                     due_at=auto_close_at,
                     now=now,
                     request_id=request.id,
@@ -115,7 +115,7 @@ class ClosingDesk:
                 )
                 return PartnerNote(rendered, RESOLUTION_ROLE)
             case Action.CONFIRM:
-                await timers.cancel(session, kinds=(AUTO_CLOSE,), request_id=request.id)
+                await timers.cancel(session, kinds=(TimerKind.AUTO_CLOSE,), request_id=request.id)
                 await self._answered(session, request, ResolutionAnswer.CONFIRMED, now)
                 return PartnerNote(confirmed_message(request))
             case Action.AUTO_CLOSE:
@@ -123,7 +123,7 @@ class ClosingDesk:
                 rendered = auto_closed_message(request, reopen_until=self.reopen_until(now))
                 return PartnerNote(rendered, AUTO_CLOSED_ROLE)
             case Action.REOPEN:
-                await timers.cancel(session, kinds=(AUTO_CLOSE,), request_id=request.id)
+                await timers.cancel(session, kinds=(TimerKind.AUTO_CLOSE,), request_id=request.id)
                 if change.previous_status is RequestStatus.RESOLVED:
                     await self._answered(session, request, ResolutionAnswer.REOPENED, now)
                 else:

@@ -11,18 +11,16 @@ from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.closing.polls import PollDesk, PollPolicy, is_low, record_event
 from bot.delivery import notices
-from bot.delivery.scheduler import Scheduler
 from bot.domain.errors import InvalidTransition, NotFound, NotPermitted
 from bot.domain.poll import FollowUpView, PollView
 from bot.domain.summary import RequestSummary, TimelineEntry
+from bot.domain.timers import TimerKind
 from bot.records.summaries import summarise_in
 from bot.views.polls import follow_up_to_partner, low_score_alert
 from bot.workspace.roles import RoleDirectory
 from storage import history, polls, requests, timers
 from storage.engine import Database
 from storage.models import FollowUp, Poll, Request, RequestEvent, Timer
-
-FOLLOW_UP_DUE = "follow_up_due"
 
 
 class FollowUpDesk:
@@ -47,11 +45,6 @@ class FollowUpDesk:
         self._policy = policy
         self._polls = polls
         self._committed = committed
-
-    def register(self, scheduler: Scheduler) -> None:
-        """Open low scores raise follow-ups; an overdue one is flagged by a timer."""
-        self._polls.on_answers(self.on_answers)
-        scheduler.on(FOLLOW_UP_DUE, self._on_due)
 
     async def take_follow_up(self, follow_up_id: int, *, supervisor: str) -> FollowUpView:
         """A supervisor takes ownership; exactly one can."""
@@ -112,7 +105,9 @@ class FollowUpDesk:
             if not await polls.finish_follow_up(session, follow_up_id=follow_up_id, now=now):
                 raise InvalidTransition("This follow-up is already done.")
             follow_up = await self._follow_up(session, follow_up_id)
-            await timers.cancel(session, kinds=(FOLLOW_UP_DUE,), request_id=follow_up.request_id)
+            await timers.cancel(
+                session, kinds=(TimerKind.FOLLOW_UP_DUE,), request_id=follow_up.request_id
+            )
             await record_event(
                 session, follow_up.request_id, "follow_up_done", now, actor=supervisor
             )
@@ -160,7 +155,7 @@ class FollowUpDesk:
             )
         await timers.schedule(
             session,
-            kind=FOLLOW_UP_DUE,
+            kind=TimerKind.FOLLOW_UP_DUE,
             due_at=due,
             now=now,
             request_id=poll.request_id,
@@ -196,7 +191,7 @@ class FollowUpDesk:
             return [self._policy.supervisor_channel]
         return list(self._policy.supervisors)
 
-    async def _on_due(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_due(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
         follow_up = await polls.get_follow_up(
             session, follow_up_id=int(timer.data.get("follow_up", 0))
         )

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.delivery import notices
-from bot.delivery.scheduler import Scheduler
 from bot.domain.errors import InvalidTransition, NotFound, NotPermitted
 from bot.domain.poll import KeptInformed, PollView, RequestFacts, a11_items
 from bot.domain.summary import RequestSummary
+from bot.domain.timers import TimerKind
 from bot.records.summaries import summarise_in
 from bot.views.polls import (
     feedback_in_card_thread,
@@ -31,7 +31,6 @@ from storage.models import Poll, Request, Timer
 from storage.polls import PollCounts
 
 logger = logging.getLogger(__name__)
-POLL_EXPIRY = "poll_expiry"
 OUR_UPDATES = frozenset(
     {"claim", "assign", "update", "resolve", "reprioritise", "message_partner", "promise_lapsed"}
 )
@@ -76,10 +75,6 @@ class PollDesk:
         self._committed = committed
         self._answers_hook: AnswersHook | None = None
 
-    def register(self, scheduler: Scheduler) -> None:
-        """Poll expiry is a timer."""
-        scheduler.on(POLL_EXPIRY, self._on_expiry)
-
     def on_answers(self, hook: AnswersHook) -> None:
         """Run `hook` in the transaction of each change to a poll's answers or its request.
 
@@ -122,7 +117,7 @@ class PollDesk:
         )
         await timers.schedule(
             session,
-            kind=POLL_EXPIRY,
+            kind=TimerKind.POLL_EXPIRY,
             due_at=poll.expires_at,
             now=now,
             request_id=request.id,
@@ -222,7 +217,8 @@ class PollDesk:
 
     # Timers -------------------------------------------------------------------------------
 
-    async def _on_expiry(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_expiry(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """An unanswered poll closes; its message loses its buttons."""
         poll_id = int(timer.data.get("poll", 0))
         if await polls.close_poll(session, poll_id=poll_id):
             poll = await polls.get_poll(session, poll_id=poll_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,12 @@ CHUNK = 50  # timers fired per transaction; a failing one sends its chunk to one
 RETRY_BASE = dt.timedelta(seconds=30)  # a failing timer is tried again after 30 s, 60 s, ...
 MAX_TRIES = 5  # ... and parked after this many failures, for an operator to look at
 TimerHandler = Callable[[AsyncSession, Timer, dt.datetime], Awaitable[None]]
+TimerTable = Sequence[tuple[str, TimerHandler]]
+"""Each kind of timer and its handler; timers of one subject due together fire in this order."""
+
+
+class UnhandledTimerKinds(RuntimeError):
+    """The scheduler was asked to run while some kinds of timer had nothing to handle them."""
 
 
 class Scheduler:
@@ -37,18 +44,22 @@ class Scheduler:
         batch: int = 500,
         idle_poll: float = 30.0,
         leadership: Leadership | None = None,
+        kinds: Iterable[str] = (),
     ) -> None:
         """`committed` wakes the outbox after timers have queued messages.
 
         Periodic jobs run only while `leadership` says this replica leads (always without one);
         followers ask again every pass, at most `idle_poll` seconds apart, to take over.
+        `kinds` are the timer kinds that must have a handler before the scheduler starts.
         """
         self._db = database
         self._clock = clock
         self._committed = committed
         self._batch = batch
         self._idle_poll = idle_poll
+        self._kinds = frozenset(kinds)
         self._handlers: dict[str, TimerHandler] = {}
+        self._rank: dict[str, int] = {}
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
         self._wake_for: list[Callable[[dt.datetime], dt.datetime | None]] = []
         self._lock = asyncio.Lock()
@@ -64,9 +75,30 @@ class Scheduler:
             next_due=self.next_due,
         )
 
-    def on(self, kind: str, handler: TimerHandler) -> None:
-        """Register what to do when a timer of `kind` falls due."""
-        self._handlers[kind] = handler
+    def handle(self, table: TimerTable) -> None:
+        """Learn what each kind of timer does, and which fires first when several fall due.
+
+        Timers of one request (or outage) due at the same moment fire in the table's order;
+        how different requests' timers interleave stays the order they were set in.
+        """
+        for kind, handler in table:
+            if kind in self._handlers:
+                raise ValueError(f"timer kind {kind!r} is handled twice")
+            if self._kinds and kind not in self._kinds:
+                raise ValueError(f"timer kind {kind!r} is not one this scheduler expects")
+            self._handlers[kind] = handler
+            self._rank[kind] = len(self._rank)
+
+    @property
+    def handled(self) -> tuple[str, ...]:
+        """The kinds of timer this scheduler can fire, in firing order."""
+        return tuple(self._rank)
+
+    def check(self) -> None:
+        """Refuse to run while a kind of timer this scheduler expects has no handler."""
+        missing = sorted(self._kinds - self._handlers.keys())
+        if missing:
+            raise UnhandledTimerKinds(f"no handler for timer kinds: {', '.join(missing)}")
 
     def every_pass(
         self,
@@ -95,6 +127,7 @@ class Scheduler:
                 due = await timers.due(session, now=now, limit=self._batch)
             if due:
                 self.lag_seconds = max(0.0, (now - due[0].due_at).total_seconds())
+                due = firing_order(due, self._rank)
             fired = 0
             for start in range(0, len(due), CHUNK):
                 fired += await self._fire_chunk(due[start : start + CHUNK], now)
@@ -133,8 +166,12 @@ class Scheduler:
         return fired
 
     async def _fire_together(self, chunk: Sequence[Timer], now: dt.datetime) -> int:
+        parked: list[Timer] = []
         async with self._db.transaction() as session:
-            return sum([await self._fire_in(session, timer, now) for timer in chunk])
+            fired = sum([await self._fire_in(session, timer, now, parked) for timer in chunk])
+        for timer in parked:  # said once, after the commit that parked it
+            logger.error("timer parked: no handler for kind=%s id=%s", timer.kind, timer.id)
+        return fired
 
     async def _failed(self, timer: Timer, exc: Exception, now: dt.datetime) -> None:
         """Back the timer off exponentially; park it after MAX_TRIES. One log line per try."""
@@ -165,7 +202,9 @@ class Scheduler:
                 error,
             )
 
-    async def _fire_in(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> int:
+    async def _fire_in(
+        self, session: AsyncSession, timer: Timer, now: dt.datetime, parked: list[Timer]
+    ) -> int:
         # The request first, then its timer: the order every change to a request locks in. A
         # request someone is changing right now is not waited for: its timer fires next pass.
         if timer.request_id is not None and not await requests.lock(
@@ -173,17 +212,24 @@ class Scheduler:
         ):
             self._skipped = True
             return 0
-        if not await timers.fire(session, timer_id=timer.id, now=now):
-            return 0  # another replica or pass fired it
         handler = self._handlers.get(timer.kind)
         if handler is None:
-            logger.error("no handler for timer kind=%s id=%s", timer.kind, timer.id)
-            return 1
+            # A kind this version does not know (left by a newer one, or retired): keep it for
+            # an operator rather than consume it, as a timer that keeps failing is kept.
+            error = f"no handler for timer kind {timer.kind!r}"
+            if await timers.record_failure(
+                session, timer_id=timer.id, error=error, retry_at=None, now=now
+            ):
+                parked.append(timer)
+            return 0
+        if not await timers.fire(session, timer_id=timer.id, now=now):
+            return 0  # another replica or pass fired it
         await handler(session, timer, now)
         return 1
 
     def start(self) -> None:
-        """Run the scheduler in the background."""
+        """Run the scheduler in the background, once every expected kind has its handler."""
+        self.check()
         self._loop.start()
 
     async def stop(self) -> None:
@@ -208,3 +254,29 @@ class Scheduler:
             # A timer was left to the replica changing its request: look again in a second.
             return max(earliest, now + dt.timedelta(seconds=1))
         return earliest
+
+
+def firing_order(due: Sequence[Timer], rank: dict[str, int]) -> list[Timer]:
+    """Put each subject's timers due at one moment in the order of their kinds' rank.
+
+    Every request (or outage) keeps the places its timers hold in `due`; only who fills them
+    changes, so the interleaving of different subjects is untouched. Unranked kinds come last.
+    """
+    places: defaultdict[tuple[dt.datetime, str, int], list[int]] = defaultdict(list)
+    for place, timer in enumerate(due):
+        places[(timer.due_at, *_subject(timer))].append(place)
+    ordered = list(due)
+    for held in places.values():
+        members = sorted((due[p] for p in held), key=lambda t: (rank.get(t.kind, len(rank)), t.id))
+        for place, timer in zip(held, members, strict=True):
+            ordered[place] = timer
+    return ordered
+
+
+def _subject(timer: Timer) -> tuple[str, int]:
+    """What a timer is about: its request, else its outage, else itself."""
+    if timer.request_id is not None:
+        return "request", timer.request_id
+    if timer.outage_id is not None:
+        return "outage", timer.outage_id
+    return "timer", timer.id

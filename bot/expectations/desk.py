@@ -16,13 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.delivery import notices
-from bot.delivery.scheduler import Scheduler
 from bot.domain.errors import NotFound, NotPermitted
 from bot.domain.model import Priority, RequestStatus, format_number
 from bot.domain.promises import PROMISE_TIMERS, Opening, opening_timers
 from bot.domain.summary import RequestSummary
-from bot.domain.targets import TARGET_TIMERS, Target
-from bot.domain.timers import TimerKind
+from bot.domain.targets import TARGET_TIMERS
 from bot.expectations.clocks import Clocks
 from bot.expectations.ladder import Ladder
 from bot.expectations.promises import Promises
@@ -74,15 +72,6 @@ class Expectations:
         self._lead = warning_lead
         self._nudge_lead = nudge_lead
         self._committed = committed
-
-    def register(self, scheduler: Scheduler) -> None:
-        """Tell the scheduler what each of our timers does."""
-        for target in Target:
-            scheduler.on(target.warning, self.clocks.on_warning)
-            scheduler.on(target.breach, self.clocks.on_breach)
-        scheduler.on(TimerKind.PROMISE_NUDGE, self.promises.on_nudge)
-        scheduler.on(TimerKind.PROMISE_LAPSE, self.promises.on_lapse)
-        scheduler.on(TimerKind.PROMISE_ESCALATE, self.ladder.on_step)
 
     async def on_filed(
         self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
-from bot.delivery.scheduler import Scheduler
 from bot.domain.digest import Period
 from bot.domain.home import ClosedRequest, HomeAudience, HomeContent, Listing, WeekFigures
 from bot.domain.outage import OutageSummary, as_of
@@ -73,11 +72,6 @@ class HomeDesk:
         self._watched_at: dt.datetime | None = None
         self._queue: home.QueueState | None = None
         self._shown_outages: tuple[tuple[OutageSummary, bool], ...] | None = None
-
-    def register(self, scheduler: Scheduler) -> None:
-        """Refresh stale Homes on every scheduler pass; watch the shared queue every minute."""
-        scheduler.every_pass(self.refresh_stale)
-        scheduler.every_pass(self.watch_queue)
 
     async def watch_queue(self, now: dt.datetime) -> int:
         """Mark Homes stale when what many people see moved: the queue, or the outages.

@@ -12,15 +12,13 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
-from bot.delivery.scheduler import Scheduler
 from bot.domain.summary import RequestSummary
+from bot.domain.timers import TimerKind
 from bot.intake.related import note_related
 from bot.outages.bursts import BurstDesk
 from bot.records.summaries import summarise_in
 from storage import requests, timers
 from storage.models import Timer
-
-FILED = "filed_awareness"
 
 
 class AwarenessDesk:
@@ -31,18 +29,17 @@ class AwarenessDesk:
         self._catalogue = catalogue
         self.bursts = bursts
 
-    def register(self, scheduler: Scheduler) -> None:
-        """Tell the scheduler what the after-filing timer does."""
-        scheduler.on(FILED, self._on_filed)
-
     async def on_filed(
         self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
     ) -> None:
         """Inside the filing: one cheap insert, a timer per request due at once."""
-        rows = [{"kind": FILED, "due_at": now, "request_id": r.id} for r in filed]
+        rows = [
+            {"kind": TimerKind.FILED_AWARENESS, "due_at": now, "request_id": r.id} for r in filed
+        ]
         await timers.schedule_many(session, rows, now=now)
 
-    async def _on_filed(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_stored(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """After the filing committed: related requests on its card, bursts on its service."""
         row = await requests.get_request_by_id(session, request_id=timer.request_id or 0)
         if row is None:
             return

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.clock import Clock
-from bot.delivery.scheduler import Scheduler
 from bot.domain.errors import InvalidTransition, NotPermitted
 from bot.domain.model import format_number
 from bot.domain.outage import (
@@ -94,10 +93,8 @@ class OutageDesk:
         self._channel = announcements_channel
         self._committed = committed
         self._scheduled = scheduled
-        self._timers = OutageTimers(
-            catalogue=catalogue, announcements_channel=announcements_channel
-        )
-        self._promises = OutagePromises(
+        self.timers = OutageTimers(catalogue=catalogue, announcements_channel=announcements_channel)
+        self.promises = OutagePromises(
             catalogue=catalogue,
             announcements_channel=announcements_channel,
             supervisor_channel=supervisor_channel,
@@ -110,7 +107,7 @@ class OutageDesk:
             database=database,
             clock=clock,
             triage=triage,
-            timers=self._timers,
+            timers=self.timers,
             require_manager=self.require_manager,
             summarise=self._summary,
             changed=self._changed,
@@ -122,11 +119,6 @@ class OutageDesk:
         self._live.forget()
         self._committed()
 
-    def register(self, scheduler: Scheduler) -> None:
-        """Tell the scheduler what the maintenance and linking timers do."""
-        self._timers.register(scheduler)
-        self._promises.register(scheduler)
-
     def on_declared(self, hook: DeclaredHook) -> None:
         """Run `hook` inside each declaration's transaction (a suspected outage settles)."""
         self._declared_hooks.append(hook)
@@ -135,7 +127,7 @@ class OutageDesk:
         self, session: AsyncSession, *, request_id: int, outage_id: int, by: str, now: dt.datetime
     ) -> None:
         """Link a request to an outage in the caller's transaction; its partner hears of it."""
-        await self._timers.link_one(
+        await self.timers.link_one(
             session, request_id=request_id, outage_id=outage_id, now=now, by=by
         )
 
@@ -197,7 +189,7 @@ class OutageDesk:
                 now=now,
             )
             outcome = await self._first_word(session, row, E.DECLARED, actor=actor, now=now)
-            await self._promises.promised(session, row, before=None, now=now)
+            await self.promises.promised(session, row, before=None, now=now)
             for hook in self._declared_hooks:
                 await hook(session, row, actor, burst_id, now)
             earlier = await outages.open_unlinked_requests(session, service_id=row.service_id)
@@ -224,7 +216,7 @@ class OutageDesk:
                 actor=actor,
                 now=now,
             )
-            await self._timers.plan(session, row, start=True, end=True, now=now)
+            await self.timers.plan(session, row, start=True, end=True, now=now)
             outcome = await self._first_word(session, row, E.SCHEDULED, actor=actor, now=now)
         self._changed()
         self._scheduled()
@@ -240,8 +232,8 @@ class OutageDesk:
             values, changed = _edit_values(row, edit)
             promise = row.next_update_due
             updated = await self._change(session, row, values)
-            await self._promises.promised(session, updated, before=promise, now=now)
-            await self._timers.plan(
+            await self.promises.promised(session, updated, before=promise, now=now)
+            await self.timers.plan(
                 session,
                 updated,
                 start=CHANGED_START in changed,
@@ -275,8 +267,8 @@ class OutageDesk:
                 "next_update_due": None,
             }
             updated = await self._change(session, row, values)
-            await self._timers.cancel(session, updated)
-            await self._promises.promised(session, updated, before=promise, now=now)
+            await self.timers.cancel(session, updated)
+            await self.promises.promised(session, updated, before=promise, now=now)
             change = OutageChange(event, self._summary(updated), actor, text)
             notified = await self._spread(session, updated, change, event.value, now)
             linked = await outages.open_linked_requests(session, outage_id=row.id)
@@ -298,7 +290,7 @@ class OutageDesk:
         self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
     ) -> None:
         """Link requests filed during an open outage of their service (inside the filing)."""
-        await self._timers.link(session, filed, now)
+        await self.timers.link(session, filed, now)
 
     # Reads -----------------------------------------------------------------------------------
 

@@ -14,16 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.delivery.notices import Rendered, message_args
-from bot.delivery.scheduler import Scheduler
 from bot.domain.escalation import LadderRules, next_partner_promise, partner_may_hear, told_on_day
 from bot.domain.outage import OutageChange, OutageEvent, OutageStatus, OutageSummary
+from bot.domain.promises import nudge_at
+from bot.domain.timers import TimerKind
 from bot.outages import notices as outage_notices
 from bot.views.outage_promises import HOLDING_TEXT, outage_lapse_alert, outage_nudge
 from storage import outage_events, outages, outbox, timers
 from storage.models import Outage, Timer
 
-OUTAGE_NUDGE, OUTAGE_LAPSE = "outage_update_nudge", "outage_update_lapse"
-OUTAGE_PROMISE_TIMERS = (OUTAGE_NUDGE, OUTAGE_LAPSE)
+OUTAGE_PROMISE_TIMERS = (TimerKind.OUTAGE_UPDATE_NUDGE, TimerKind.OUTAGE_UPDATE_LAPSE)
 KEPT, LAPSED = "promise_kept", "promise_lapsed"
 SHORTEST_HOLD = dt.timedelta(minutes=30)  # a holding message never promises sooner than this
 # Outages are live events: partners may hear at any hour, but no more than three times a day.
@@ -48,11 +48,6 @@ class OutagePromises:
         self._supervisors = [supervisor_channel] if supervisor_channel else list(supervisors)
         self._nudge_lead = nudge_lead
 
-    def register(self, scheduler: Scheduler) -> None:
-        """Tell the scheduler what the nudge and the lapse do."""
-        scheduler.on(OUTAGE_NUDGE, self._on_nudge)
-        scheduler.on(OUTAGE_LAPSE, self._on_lapse)
-
     async def promised(
         self,
         session: AsyncSession,
@@ -76,16 +71,27 @@ class OutagePromises:
         if row.status != OutageStatus.OPEN or due is None or due <= now:
             return
         data = {"due": due.isoformat()} | ({"silence": True} if silent else {})
-        nudge_at = max(now, due - min(self._nudge_lead, (due - now) / 4))
-        if nudge_at < due and not silent:
+        nudge = nudge_at(due, now=now, lead=self._nudge_lead)
+        if nudge is not None and not silent:
             await timers.schedule(
-                session, kind=OUTAGE_NUDGE, due_at=nudge_at, now=now, outage_id=row.id, data=data
+                session,
+                kind=TimerKind.OUTAGE_UPDATE_NUDGE,
+                due_at=nudge,
+                now=now,
+                outage_id=row.id,
+                data=data,
             )
         await timers.schedule(
-            session, kind=OUTAGE_LAPSE, due_at=due, now=now, outage_id=row.id, data=data
+            session,
+            kind=TimerKind.OUTAGE_UPDATE_LAPSE,
+            due_at=due,
+            now=now,
+            outage_id=row.id,
+            data=data,
         )
 
-    async def _on_nudge(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_nudge(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """The promised update is near: remind whoever declared the outage."""
         row = await self._current(session, timer)
         if row is None or row.next_update_due is None:
             return
@@ -93,7 +99,7 @@ class OutagePromises:
         rendered = outage_nudge(outage, due=row.next_update_due)
         await self._post(session, [row.declared_by], rendered, f"nudge:{timer.id}", now)
 
-    async def _on_lapse(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_lapse(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
         """Nothing posted by the promised time: hold, promise again, tell the supervisors once."""
         row = await self._current(session, timer)
         if row is None or row.next_update_due is None:

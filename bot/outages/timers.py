@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
 from bot.delivery import notices
-from bot.delivery.scheduler import Scheduler
 from bot.domain.outage import OutageChange, OutageEvent, OutageKind, OutageStatus, OutageSummary
 from bot.domain.summary import RequestSummary
+from bot.domain.timers import TimerKind
 from bot.outages import notices as outage_notices
 from bot.outages.forms import DECLARABLE
 from bot.records.summaries import summarise_in
@@ -19,9 +19,7 @@ from bot.views.outages import linked_card_note, linked_request_note
 from storage import outages, requests, timers
 from storage.models import Outage, Timer
 
-MAINTENANCE_REMINDER, MAINTENANCE_END = "maintenance_reminder", "maintenance_end"
-OUTAGE_LINKED = "outage_linked"
-MAINTENANCE_TIMERS = (MAINTENANCE_REMINDER, MAINTENANCE_END)
+MAINTENANCE_TIMERS = (TimerKind.MAINTENANCE_REMINDER, TimerKind.MAINTENANCE_END)
 REMINDER_LEAD = dt.timedelta(hours=1)
 E, S = OutageEvent, OutageStatus
 
@@ -34,12 +32,6 @@ class OutageTimers:
         self._catalogue = catalogue
         self._channel = announcements_channel
 
-    def register(self, scheduler: Scheduler) -> None:
-        """Tell the scheduler what each of these timers does."""
-        scheduler.on(MAINTENANCE_REMINDER, self._on_reminder)
-        scheduler.on(MAINTENANCE_END, self._on_end)
-        scheduler.on(OUTAGE_LINKED, self._on_linked)
-
     async def plan(
         self, session: AsyncSession, row: Outage, *, start: bool, end: bool, now: dt.datetime
     ) -> None:
@@ -47,16 +39,24 @@ class OutageTimers:
         if row.kind != OutageKind.MAINTENANCE:
             return
         if start:
-            await timers.cancel(session, kinds=(MAINTENANCE_REMINDER,), outage_id=row.id)
+            await timers.cancel(session, kinds=(TimerKind.MAINTENANCE_REMINDER,), outage_id=row.id)
             if row.starts_at > now:
                 due = max(row.starts_at - REMINDER_LEAD, now)
                 await timers.schedule(
-                    session, kind=MAINTENANCE_REMINDER, due_at=due, now=now, outage_id=row.id
+                    session,
+                    kind=TimerKind.MAINTENANCE_REMINDER,
+                    due_at=due,
+                    now=now,
+                    outage_id=row.id,
                 )
         if end and row.ends_at is not None:
-            await timers.cancel(session, kinds=(MAINTENANCE_END,), outage_id=row.id)
+            await timers.cancel(session, kinds=(TimerKind.MAINTENANCE_END,), outage_id=row.id)
             await timers.schedule(
-                session, kind=MAINTENANCE_END, due_at=row.ends_at, now=now, outage_id=row.id
+                session,
+                kind=TimerKind.MAINTENANCE_END,
+                due_at=row.ends_at,
+                now=now,
+                outage_id=row.id,
             )
 
     async def cancel(self, session: AsyncSession, row: Outage) -> None:
@@ -94,7 +94,7 @@ class OutageTimers:
         # about the link thread under them, so a timer due now writes them after the commit.
         await timers.schedule(
             session,
-            kind=OUTAGE_LINKED,
+            kind=TimerKind.OUTAGE_LINKED,
             due_at=now,
             now=now,
             request_id=request_id,
@@ -102,14 +102,16 @@ class OutageTimers:
             data={"by": by} if by else None,
         )
 
-    async def _on_reminder(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_reminder(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """Maintenance starts within the hour: remind everyone it touches."""
         row = await self._outage(session, timer)
         if row is None or row.status != S.SCHEDULED or (row.ends_at and row.ends_at <= now):
             return
         change = OutageChange(E.REMINDER, self._summary(row), None)
         await self._spread(session, row, change, f"reminder:{timer.id}", now)
 
-    async def _on_end(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_end(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """Maintenance reached its end without being ended by hand: it has completed."""
         row = await self._outage(session, timer)
         if row is None or row.status != S.SCHEDULED or (row.ends_at and row.ends_at > now):
             return  # ended by hand, or moved later (a new timer holds the new end)
@@ -121,7 +123,8 @@ class OutageTimers:
             change = OutageChange(E.COMPLETED, self._summary(updated), None)
             await self._spread(session, updated, change, E.COMPLETED.value, now)
 
-    async def _on_linked(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+    async def on_linked(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
+        """A request was linked: say so under its card and, while it matters, to its partner."""
         row = await self._outage(session, timer)
         request = await requests.get_request_by_id(session, request_id=timer.request_id or 0)
         if row is None or request is None:

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.delivery.notices import message_args
-from bot.delivery.scheduler import Scheduler
 from bot.domain.digest import Digest, DigestKind, DigestSchedule, Period
 from bot.domain.errors import NotPermitted
 from bot.supervisors.figures import build_digest
@@ -73,10 +72,6 @@ class DigestDesk:
         self._policy = policy
         self._committed = committed
         self._sent: set[tuple[DigestKind, dt.datetime]] = set()
-
-    def register(self, scheduler: Scheduler) -> None:
-        """Check on every scheduler pass whether a digest has fallen due."""
-        scheduler.every_pass(self.run_due, next_due=self.next_due)
 
     def next_due(self, now: dt.datetime) -> dt.datetime | None:
         """When the next digest falls due (None when digests are off)."""

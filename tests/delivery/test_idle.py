@@ -43,7 +43,7 @@ async def test_idle_liaison_with_undeliverable_and_rate_limited_messages_uses_no
             raise RuntimeError("handler bug")
 
         scheduler = Scheduler(database=d.database, clock=clock, committed=d.dispatcher.wake)
-        scheduler.on("broken", broken)
+        scheduler.handle([("broken", broken)])
         async with d.database.transaction() as session:
             await timers.schedule(session, kind="broken", due_at=clock.now(), now=clock.now())
         d.dispatcher.start()

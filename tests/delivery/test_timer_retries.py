@@ -26,7 +26,7 @@ async def test_a_failing_timer_backs_off_then_is_parked_and_counted(
         raise RuntimeError("handler bug")
 
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None)
-    scheduler.on("broken", broken)
+    scheduler.handle([("broken", broken)])
     start = clock.now()
     async with database.transaction() as session:
         await timers.schedule(session, kind="broken", due_at=start, now=start)
@@ -58,7 +58,7 @@ async def test_a_timer_that_recovers_fires_once(database: Database, clock: Manua
             raise RuntimeError("database hiccup")
 
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None)
-    scheduler.on("flaky", flaky)
+    scheduler.handle([("flaky", flaky)])
     async with database.transaction() as session:
         await timers.schedule(session, kind="flaky", due_at=clock.now(), now=clock.now())
     assert await scheduler.run_pass() == 0

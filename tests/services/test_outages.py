@@ -13,10 +13,10 @@ from bot.clock import ManualClock
 from bot.delivery.scheduler import Scheduler
 from bot.domain.errors import FieldErrors, InvalidTransition, NotFound, NotPermitted
 from bot.domain.outage import OutageEvent, OutageStatus
+from bot.domain.timers import TimerKind
 from bot.intake.filing import IntakeService, RequestForm
 from bot.outages.cache import LIVE_SECONDS, LiveOutages
 from bot.outages.desk import MaintenanceForm, OutageDesk, OutageEdit, OutageForm
-from bot.outages.timers import MAINTENANCE_END, MAINTENANCE_REMINDER, OUTAGE_LINKED
 from storage import outages, outbox, requests, timers
 from storage.engine import Database
 from tests.conftest import EXAMPLE_CATALOGUE
@@ -130,7 +130,15 @@ def desk(database: Database, catalogue: Catalogue, clock: ManualClock) -> Desk:
     )
     intake.on_filed(service.on_filed)
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None)
-    service.register(scheduler)
+    scheduler.handle(
+        [
+            (TimerKind.OUTAGE_LINKED, service.timers.on_linked),
+            (TimerKind.MAINTENANCE_REMINDER, service.timers.on_reminder),
+            (TimerKind.MAINTENANCE_END, service.timers.on_end),
+            (TimerKind.OUTAGE_UPDATE_NUDGE, service.promises.on_nudge),
+            (TimerKind.OUTAGE_UPDATE_LAPSE, service.promises.on_lapse),
+        ]
+    )
     return Desk(service, intake, triage, scheduler, database, clock)
 
 
@@ -205,7 +213,9 @@ async def test_a_request_filed_during_an_outage_is_linked_and_noted_once_filed(
         pending = await timers.pending(session, request_id=row.id if row else 0)
     assert row is not None and row.outage_id == await desk.outage_id(2), "the network outage"
     assert unlinked is not None and unlinked.outage_id is None
-    assert [t.kind for t in pending if t.kind == OUTAGE_LINKED] == [OUTAGE_LINKED]
+    assert [t.kind for t in pending if t.kind == TimerKind.OUTAGE_LINKED] == [
+        TimerKind.OUTAGE_LINKED
+    ]
 
     await desk.scheduler.drain()
     notes = [m for m in await desk.queued() if m.parent_field == "thread_ts"]
@@ -308,8 +318,8 @@ async def test_maintenance_timers_remind_an_hour_before_and_end_it(desk: Desk) -
     number = await desk.schedule(start_in=dt.timedelta(hours=3), length=dt.timedelta(hours=2))
     start = desk.clock.now() + dt.timedelta(hours=3)
     assert await desk.pending_timers(number) == [
-        (MAINTENANCE_REMINDER, start - dt.timedelta(hours=1)),
-        (MAINTENANCE_END, start + dt.timedelta(hours=2)),
+        (TimerKind.MAINTENANCE_REMINDER, start - dt.timedelta(hours=1)),
+        (TimerKind.MAINTENANCE_END, start + dt.timedelta(hours=2)),
     ]
     board = await desk.desk.board(viewer=PAT)
     assert board.current == () and [o.ref for o in board.upcoming] == ["OUT-1"]
@@ -334,8 +344,8 @@ async def test_moving_maintenance_moves_its_timers_and_ending_early_cancels_them
     edit = OutageEdit(message="Moved", starts_at=later, ends_at=later + dt.timedelta(hours=1))
     outcome = await desk.desk.update(number, actor=TECH, edit=edit)
     assert await desk.pending_timers(number) == [
-        (MAINTENANCE_REMINDER, later - dt.timedelta(hours=1)),
-        (MAINTENANCE_END, later + dt.timedelta(hours=1)),
+        (TimerKind.MAINTENANCE_REMINDER, later - dt.timedelta(hours=1)),
+        (TimerKind.MAINTENANCE_END, later + dt.timedelta(hours=1)),
     ]
     assert outcome.outage.starts_at == later
 
@@ -347,7 +357,7 @@ async def test_moving_maintenance_moves_its_timers_and_ending_early_cancels_them
 async def test_maintenance_soon_is_reminded_at_once_and_shows_once_started(desk: Desk) -> None:
     number = await desk.schedule(start_in=dt.timedelta(minutes=20), length=dt.timedelta(hours=1))
     [(kind, due), _] = await desk.pending_timers(number)
-    assert (kind, due) == (MAINTENANCE_REMINDER, desk.clock.now())
+    assert (kind, due) == (TimerKind.MAINTENANCE_REMINDER, desk.clock.now())
     assert await desk.desk.banners(viewer=PAT) == []
     await desk.clock.advance(dt.timedelta(minutes=30))
     [banner] = await desk.desk.banners(viewer=PAT)
