@@ -18,6 +18,7 @@ from bot.home.desk import HomeDesk
 from bot.inflight import InFlight
 from bot.intake.awareness import AwarenessDesk
 from bot.intake.filing import IntakeService
+from bot.intake.shared_fixes import FixDesk
 from bot.observability.metrics import Metrics
 from bot.outages.desk import OutageDesk
 from bot.partners.desk import PartnerDesk
@@ -59,6 +60,7 @@ class Runtime:
     privacy: ChannelPrivacy
     awareness: AwarenessDesk
     replies: ReplyDesk
+    fixes: FixDesk
 
     async def close(self) -> None:
         """Release connections; call after the server and loops have stopped."""

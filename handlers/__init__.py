@@ -12,6 +12,7 @@ from handlers import (
     closing,
     commands,
     events,
+    fixes,
     home,
     middleware,
     notices,
@@ -39,3 +40,4 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     closing.register(app, runtime)
     awareness.register(app, runtime)
     saved_replies.register(app, runtime)
+    fixes.register(app, runtime)

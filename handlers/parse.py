@@ -128,7 +128,13 @@ def parse_request_form(view: dict[str, Any], *, partner_id: str) -> RequestForm:
         impact=_selected(_value(state, BlockId.IMPACT, ActionId.IMPACT)),
         needed_by=_date(_value(state, BlockId.NEEDED_BY, ActionId.NEEDED_BY)),
         source_link=metadata.get("src", ""),
+        offered_fixes=_ids(metadata.get("fx", "")),
     )
+
+
+def _ids(raw: str) -> tuple[int, ...]:
+    """Comma-separated ids (the fixes a form showed); anything else is left out."""
+    return tuple(int(part) for part in raw.split(",") if part.isdigit())
 
 
 def text_value(view: dict[str, Any], block: str, action: str) -> str:
@@ -140,6 +146,14 @@ def text_value(view: dict[str, Any], block: str, action: str) -> str:
 def option_value(view: dict[str, Any], block: str, action: str) -> str | None:
     """The chosen option of a select or radio group."""
     return _selected(_value(_state(view), block, action))
+
+
+def options_value(view: dict[str, Any], block: str, action: str) -> list[str]:
+    """The values of the ticked boxes of a checkbox group (none when untouched)."""
+    chosen = _value(_state(view), block, action).get("selected_options")
+    if not isinstance(chosen, list):
+        return []
+    return [str(o["value"]) for o in chosen if isinstance(o, dict) and "value" in o]
 
 
 def user_value(view: dict[str, Any], block: str, action: str) -> str | None:
@@ -162,6 +176,11 @@ def datetime_value(view: dict[str, Any], block: str, action: str) -> dt.datetime
 def button_number(body: dict[str, Any]) -> int | None:
     """The request number carried in a clicked button's value."""
     return parse_number(str(_first_action(body).get("value", "")))
+
+
+def button_value(body: dict[str, Any]) -> str:
+    """The value carried by the clicked button ("" when none)."""
+    return str(_first_action(body).get("value", ""))
 
 
 def button_outage_number(body: dict[str, Any]) -> int | None:

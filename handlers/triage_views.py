@@ -13,10 +13,11 @@ from bot.domain.model import Priority, RequestStatus
 from bot.domain.transitions import Action
 from bot.runtime import Runtime
 from bot.triage.work import Edit, require_text, validate_update
-from bot.views.ids import ActionId, BlockId, CallbackId
+from bot.views.ids import ActionId, BlockId, CallbackId, FixActionId, FixBlockId
+from bot.views.shared_fixes import SHARE_VALUE
 from bot.views.triage_modals import decode_request_metadata
 from handlers.acking import submit_then_ack
-from handlers.parse import datetime_value, option_value, text_value, user_value
+from handlers.parse import datetime_value, option_value, options_value, text_value, user_value
 from handlers.parse_replies import errors_named_in, filled_text, in_view
 
 Reader = Callable[[dict[str, Any]], Edit]
@@ -32,7 +33,8 @@ def _assign(view: dict[str, Any]) -> Edit:
 def _resolve(view: dict[str, Any]) -> Edit:
     text = filled_text(view, BlockId.RESOLUTION, ActionId.RESOLUTION)
     message = require_text(BlockId.RESOLUTION, text, "what was fixed, for the partner")
-    return Edit(Action.RESOLVE, partner_message=message)
+    share = SHARE_VALUE in options_value(view, FixBlockId.SHARE, FixActionId.SHARE)
+    return Edit(Action.RESOLVE, partner_message=message, share_fix=share)
 
 
 def _reprioritise(view: dict[str, Any]) -> Edit:

@@ -119,10 +119,13 @@ class ModalActions(ActorBase):
     ) -> InteractionResult | None:
         """Press Cancel (closes one view) or, with `clear`, the X (closes the whole stack).
 
-        Sends view_closed when the view asked for `notify_on_close`; returns None otherwise.
+        A view made with `clear_on_close` closes the whole stack from its close button too,
+        as in Slack. Sends view_closed when the view asked for `notify_on_close`; returns None
+        otherwise.
         """
         ctx = self._ctx
         view = self._modal(user_id, view_id)
+        clear = clear or bool(view.definition.get("clear_on_close"))
         closed = ctx.surfaces.clear(user_id) if clear else ctx.surfaces.close(view)
         reported = closed[0] if clear else view
         if not reported.notify_on_close:

@@ -16,7 +16,7 @@ from storage.polls import PollCounts, poll_counts
 from storage.requests import OPEN_STATUSES
 
 LIST_LIMIT = 10  # request numbers fetched behind each figure; the total is counted apart
-CLOSINGS = ("confirm", "auto_close")
+CLOSINGS = ("confirm", "auto_close", "solved_by_fix")
 BREACHES = ("first_response_breached", "resolution_breached")
 # The escalation ladder's history kinds (bot.domain.escalation): every lapse that climbs past
 # the assignee reaches the triage channel exactly once, so that count is the escalations.

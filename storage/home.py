@@ -16,7 +16,7 @@ from storage.requests import OPEN_STATUSES
 
 CLOSED_STATUSES = ("resolved", "closed", "withdrawn")
 # History kinds that end (or pause at "resolved") a request; the latest says how it closed.
-CLOSING_KINDS = ("resolve", "confirm", "auto_close", "withdraw")
+CLOSING_KINDS = ("resolve", "confirm", "auto_close", "withdraw", "solved_by_fix")
 
 
 @dataclass(frozen=True)

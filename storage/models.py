@@ -392,3 +392,50 @@ class SavedReply(Base):
     # The last supervisor to change it, and when (None until someone does).
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+FIX_ANSWER_VIAS = ("form", "dm")
+
+
+class SharedFix(Base):
+    """A resolution a technician chose to share with partners who report the same problem.
+
+    The problem's words (the request's summary and details) are kept beside the fix so a
+    later partner's words can find it; partners are shown only the fix, never the problem.
+    """
+
+    __tablename__ = "shared_fixes"
+    __table_args__ = (Index("ix_shared_fixes_request", "request_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(String(40))
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(String(150))
+    details: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Set when its request is reopened (it did not fix it after all): no longer offered.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class FixAnswer(Base):
+    """A partner said a shared fix solved their problem: in the form (nothing filed) or by DM."""
+
+    __tablename__ = "fix_answers"
+    __table_args__ = (
+        CheckConstraint(_one_of("via", FIX_ANSWER_VIAS), name="via"),
+        Index("ix_fix_answers_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    fix_id: Mapped[int] = mapped_column(ForeignKey("shared_fixes.id", ondelete="CASCADE"))
+    partner_id: Mapped[str] = mapped_column(String(32))
+    service_id: Mapped[str] = mapped_column(String(40))
+    # The request it closed (from the DM); None when the form was never submitted.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="SET NULL"))
+    via: Mapped[str] = mapped_column(String(8))
+    summary: Mapped[str] = mapped_column(String(150))  # what the partner had typed, as typed
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Set when the partner went back to the form after all: not counted.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

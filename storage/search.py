@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import UTCDateTime
+from storage.fixes import FIX_SEARCH_INDEX, FIX_SEARCH_TABLE, FIX_SEARCH_TABLES
 from storage.models import RequestEvent
 from storage.requests import OPEN_STATUSES
 
@@ -71,13 +72,14 @@ class RelatedRow:
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """For Alembic's schema comparison: skip the search objects only migration 0010 makes."""
+    """For Alembic's schema comparison: skip the search objects only migrations 0010/0011 make."""
     if type_ == "table":
-        return name not in SEARCH_TABLES
+        return name not in SEARCH_TABLES | FIX_SEARCH_TABLES
     if type_ == "column":
-        return not (parent_names.get("table_name") == "requests" and name == SEARCH_COLUMN)
+        table = parent_names.get("table_name")
+        return not (table in ("requests", FIX_SEARCH_TABLE) and name == SEARCH_COLUMN)
     if type_ == "index":
-        return name != SEARCH_INDEX
+        return name not in (SEARCH_INDEX, FIX_SEARCH_INDEX)
     return True
 
 

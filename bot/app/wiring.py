@@ -25,6 +25,7 @@ from bot.home.hashes import HashingClient, HomeHashes
 from bot.inflight import InFlight
 from bot.intake.awareness import AwarenessDesk
 from bot.intake.filing import IntakeService
+from bot.intake.shared_fixes import FixDesk
 from bot.observability.metrics import Metrics
 from bot.outages.bursts import BurstDesk
 from bot.outages.desk import OutageDesk
@@ -130,6 +131,7 @@ async def build_runtime(
         closing=closing,
         committed=sent,
     )
+    fixes = FixDesk(**common)
     relay = ConversationRelay(
         **common,
         names=names,
@@ -151,7 +153,7 @@ async def build_runtime(
     bursts = BurstDesk(
         **common, outages=outages, default_triage_channel=settings.triage_channel, committed=sent
     )
-    awareness = AwarenessDesk(catalogue=catalogue, bursts=bursts)
+    awareness = AwarenessDesk(catalogue=catalogue, bursts=bursts, fixes=fixes)
     intake = IntakeService(
         **common,
         default_triage_channel=settings.triage_channel,
@@ -184,6 +186,7 @@ async def build_runtime(
     intake.on_filed(awareness.on_filed)  # related requests and bursts, after the commit
     outages.on_declared(bursts.on_declared)  # a suspected outage settles, its reports linked
     polls.on_answers(follow_ups.on_answers)  # a low score raises a follow-up
+    fixes.register(triage)  # a resolution shared becomes a fix; a reopening retires it
     scheduler.handle(
         timer_table(
             awareness=awareness,
@@ -227,6 +230,7 @@ async def build_runtime(
         replies=ReplyDesk(
             database=database, catalogue=catalogue, clock=clock, roles=roles, triage=triage
         ),
+        fixes=fixes,
     )
 
 

@@ -34,6 +34,9 @@ from storage.models import Request, Timer
 
 RESOLUTION_ROLE = "resolution"
 AUTO_CLOSED_ROLE = "auto_closed"
+# How a request can close, and the ways in which the partner said it was fixed.
+CLOSING_KINDS = (Action.CONFIRM.value, Action.AUTO_CLOSE.value, Action.SOLVED_BY_FIX.value)
+SAID_FIXED = (Action.CONFIRM.value, Action.SOLVED_BY_FIX.value)
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,11 @@ class ClosingDesk:
         """Refuse a reopen the partner may no longer make (see reopen_refusal)."""
         if action is not Action.REOPEN or row.status != RequestStatus.CLOSED:
             return
-        closing = await history.latest_event(
-            session, request_id=row.id, kinds=(Action.CONFIRM.value, Action.AUTO_CLOSE.value)
-        )
+        closing = await history.latest_event(session, request_id=row.id, kinds=CLOSING_KINDS)
         refusal = reopen_refusal(
             row.number,
             status=RequestStatus(row.status),
-            confirmed_fixed=closing is not None and closing.kind == Action.CONFIRM.value,
+            confirmed_fixed=closing is not None and closing.kind in SAID_FIXED,
             reopen_until=self.reopen_until(row.closed_at) if row.closed_at else None,
             now=now,
         )
@@ -163,8 +164,12 @@ class ClosingDesk:
         )
 
     async def after_notices(self, session: AsyncSession, change: Change, now: dt.datetime) -> None:
-        """Once the partner has been told it is closed, ask the poll (when policy allows)."""
-        if change.request.status is RequestStatus.CLOSED:
+        """Once the partner has been told it is closed, ask the poll (when policy allows).
+
+        A request a shared fix answered gets no poll: the partner closed it themselves minutes
+        after filing, and nobody worked it to be rated.
+        """
+        if change.request.status is RequestStatus.CLOSED and change.action != Action.SOLVED_BY_FIX:
             await self._polls.start(session, change.request, now)
 
     def _auto_close_at(self, now: dt.datetime) -> dt.datetime:

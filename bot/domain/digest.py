@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.awareness import BurstFigures
 from bot.domain.calendar import BusinessCalendar
+from bot.domain.fixes import FixFigures
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGE_BANDS = ("under 1 day", "1–7 days", "over 7 days")
@@ -99,6 +100,7 @@ class PeriodFigures:
     outage_updates_lapsed: int = 0
     polls_eligible: int = 0  # closings that called for a poll, shown or skipped
     bursts: BurstFigures = field(default_factory=BurstFigures)  # suspected outages alerted
+    fixes: FixFigures = field(default_factory=FixFigures)  # partners answered by shared fixes
     polls_sent: int = 0
     polls_answered: int = 0
     average_rating: float | None = None
@@ -133,6 +135,7 @@ class PeriodFigures:
             self.outage_updates_lapsed,
             self.polls_eligible,
             self.bursts.detected,
+            self.fixes.total,
             self.polls_sent,
             self.polls_answered,
         )
@@ -181,6 +184,8 @@ def headline(figures: PeriodFigures) -> dict[str, Figure]:
         "average_rating": figures.average_rating,
         "kept_informed_yes": figures.informed.met,
         "kept_informed_answered": figures.informed.total,
+        "answered_by_shared_fixes": figures.fixes.total,
+        "answered_by_shared_fixes_before_filing": figures.fixes.before_filing,
     }
 
 
@@ -215,11 +220,12 @@ class QueueFigures:
 
 @dataclass(frozen=True)
 class TechnicianLine:
-    """One technician's open requests now and requests resolved in the period."""
+    """One technician's open requests now, requests resolved and partners their fixes answered."""
 
     user_id: str
     open: int
     resolved: int
+    fixes: int = 0  # partners a fix this technician shared answered in the period
 
 
 @dataclass(frozen=True)

@@ -20,3 +20,5 @@ class Edit:
     partner_message: str = ""
     internal_note: str = ""
     next_update_by: dt.datetime | None = None
+    share_fix: bool = False  # resolving: offer this resolution to partners with the same problem
+    fix_id: int | None = None  # closing by a shared fix: which one answered it

@@ -32,6 +32,7 @@ class Action(StrEnum):
     CONFIRM = "confirm"
     REOPEN = "reopen"
     AUTO_CLOSE = "auto_close"
+    SOLVED_BY_FIX = "solved_by_fix"  # the partner said a shared fix answered it
 
 
 OPEN = frozenset({S.NEW, S.IN_PROGRESS, S.WAITING_PARTNER, S.WAITING_THIRD_PARTY})
@@ -48,9 +49,12 @@ ALLOWED_FROM: dict[Action, frozenset[RequestStatus]] = {
     Action.CONFIRM: frozenset({S.RESOLVED}),
     Action.REOPEN: frozenset({S.RESOLVED, S.CLOSED}),
     Action.AUTO_CLOSE: frozenset({S.RESOLVED}),
+    Action.SOLVED_BY_FIX: OPEN,
 }
 WORKERS = frozenset({Role.TECHNICIAN, Role.SUPERVISOR})
-PARTNER_ACTIONS = frozenset({Action.WITHDRAW, Action.PARTNER_REPLY, Action.CONFIRM, Action.REOPEN})
+PARTNER_ACTIONS = frozenset(
+    {Action.WITHDRAW, Action.PARTNER_REPLY, Action.CONFIRM, Action.REOPEN, Action.SOLVED_BY_FIX}
+)
 _VERBS = {
     Action.CLAIM: "claimed",
     Action.ASSIGN: "assigned",
@@ -63,6 +67,7 @@ _VERBS = {
     Action.CONFIRM: "confirmed as fixed",
     Action.REOPEN: "reopened",
     Action.AUTO_CLOSE: "closed",
+    Action.SOLVED_BY_FIX: "closed by a shared fix",
 }
 
 
@@ -118,7 +123,7 @@ def status_after(
         return S.RESOLVED
     if action is Action.WITHDRAW:
         return S.WITHDRAWN
-    if action in (Action.CONFIRM, Action.AUTO_CLOSE):
+    if action in (Action.CONFIRM, Action.AUTO_CLOSE, Action.SOLVED_BY_FIX):
         return S.CLOSED
     if action is Action.REOPEN:
         return S.IN_PROGRESS

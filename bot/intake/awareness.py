@@ -1,4 +1,4 @@
-"""After a filing commits: related requests on its card, and whether its service is failing.
+"""After a filing commits: related requests, whether its service is failing, shared fixes.
 
 Nothing here runs in front of the partner's acknowledgement: the filing only adds a timer due
 now (one statement for the whole batch), and the scheduler does the searching afterwards.
@@ -15,6 +15,7 @@ from bot.catalogue import Catalogue
 from bot.domain.summary import RequestSummary
 from bot.domain.timers import TimerKind
 from bot.intake.related import note_related
+from bot.intake.shared_fixes import FixDesk
 from bot.outages.bursts import BurstDesk
 from bot.records.summaries import summarise_in
 from storage import requests, timers
@@ -24,10 +25,11 @@ from storage.models import Timer
 class AwarenessDesk:
     """Looks at each new request once it is stored: related ones, and bursts on its service."""
 
-    def __init__(self, *, catalogue: Catalogue, bursts: BurstDesk) -> None:
-        """`bursts` notices suspected outages."""
+    def __init__(self, *, catalogue: Catalogue, bursts: BurstDesk, fixes: FixDesk) -> None:
+        """`bursts` notices suspected outages; `fixes` offers shared fixes the form did not."""
         self._catalogue = catalogue
         self.bursts = bursts
+        self.fixes = fixes
 
     async def on_filed(
         self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
@@ -46,3 +48,4 @@ class AwarenessDesk:
         request = summarise_in(row, self._catalogue)
         await note_related(session, request, now=now)
         await self.bursts.notice(session, request, now=now)
+        await self.fixes.offer_in_thread(session, request, now=now)

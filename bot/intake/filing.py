@@ -39,6 +39,7 @@ class RequestForm:
     impact: str | None
     needed_by: dt.date | None
     source_link: str = ""
+    offered_fixes: tuple[int, ...] = ()  # shared fixes the form showed and the partner passed
 
 
 def validate_form(form: RequestForm, *, catalogue: Catalogue, now: dt.datetime) -> None:
@@ -107,7 +108,7 @@ class _Filing:
         )
 
     def opened_event(self, request: RequestSummary) -> dict[str, Any]:
-        needed_by = self.form.needed_by
+        needed_by, offered = self.form.needed_by, self.form.offered_fixes
         return {
             "request_id": request.id,
             "at": self.now,
@@ -122,6 +123,7 @@ class _Filing:
                 "priority": request.priority.value,
                 "details": request.details,
                 "needed_by": needed_by.isoformat() if needed_by else None,
+                **({"offered_fixes": list(offered)} if offered else {}),
             },
         }
 

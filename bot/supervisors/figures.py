@@ -26,7 +26,8 @@ from bot.domain.digest import (
     TechnicianLine,
     target_rate,
 )
-from storage import bursts, digests
+from bot.domain.fixes import FixFigures
+from storage import bursts, digests, fixes
 from storage.digests import Numbers, OpenCounts, PeriodCounts
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
@@ -36,7 +37,7 @@ Names = Callable[[str], str]
 async def measure(session: AsyncSession, *, period: Period, names: Names) -> PeriodFigures:
     """What happened in `period` (its end included), as every surface reports it."""
     counts = await digests.period_counts(session, since=period.start, until=period.end)
-    return await _with_bursts(session, period_figures(counts, names=names), period)
+    return await _with_awareness(session, period_figures(counts, names=names), period)
 
 
 async def build_digest(
@@ -53,24 +54,30 @@ async def build_digest(
     current = await digests.period_counts(session, since=period.start, until=period.end)
     previous = await measure(session, period=before, names=names)
     queue = await digests.open_counts(session, now=now)
+    figures = await _with_awareness(session, period_figures(current, names=names), period)
     return Digest(
         kind=kind,
         period=period,
-        current=await _with_bursts(session, period_figures(current, names=names), period),
+        current=figures,
         previous=previous,
         queue=_queue_figures(queue),
-        technicians=_technicians(queue, current),
+        technicians=_technicians(queue, current, figures.fixes),
         command=command,
     )
 
 
-async def _with_bursts(
+async def _with_awareness(
     session: AsyncSession, figures: PeriodFigures, period: Period
 ) -> PeriodFigures:
-    """Add the period's suspected outages (detected, declared, dismissed, minutes to declare)."""
+    """Add the period's suspected outages and the partners answered by shared fixes."""
     rows = await bursts.bursts_in(session, start=period.start, end=period.end)
     counted = burst_figures([(r.status, r.first_report_at, r.decided_at) for r in rows])
-    return replace(figures, bursts=counted)
+    answered = await fixes.fix_counts(session, since=period.start, until=period.end)
+    return replace(
+        figures,
+        bursts=counted,
+        fixes=FixFigures(answered.before_filing, answered.after_filing, answered.by_author),
+    )
 
 
 def period_figures(counts: PeriodCounts, *, names: Names) -> PeriodFigures:
@@ -127,11 +134,15 @@ def _queue_figures(counts: OpenCounts) -> QueueFigures:
     )
 
 
-def _technicians(queue: OpenCounts, current: PeriodCounts) -> tuple[TechnicianLine, ...]:
+def _technicians(
+    queue: OpenCounts, current: PeriodCounts, answered: FixFigures
+) -> tuple[TechnicianLine, ...]:
+    """Each technician's open and resolved requests, and partners their shared fixes answered."""
     open_by = dict(queue.open_by_assignee)
     resolved_by = dict(current.resolved_by)
+    credit = dict(answered.by_author)
     lines = [
-        TechnicianLine(user, open_by.get(user, 0), resolved_by.get(user, 0))
-        for user in set(open_by) | set(resolved_by)
+        TechnicianLine(user, open_by.get(user, 0), resolved_by.get(user, 0), credit.get(user, 0))
+        for user in set(open_by) | set(resolved_by) | set(credit)
     ]
-    return tuple(sorted(lines, key=lambda t: (-(t.open + t.resolved), t.user_id)))
+    return tuple(sorted(lines, key=lambda t: (-(t.open + t.resolved + t.fixes), t.user_id)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -50,8 +50,11 @@ ALWAYS_VISIBLE = frozenset(
         Action.CONFIRM,
         Action.REOPEN,
         Action.AUTO_CLOSE,
+        Action.SOLVED_BY_FIX,
     }
 )
+# Runs inside each change's transaction, after the request is written (shared fixes).
+ChangeHook = Callable[[AsyncSession, Change, Edit, dt.datetime], Awaitable[None]]
 
 
 def require_text(block: str, text: str | None, what: str) -> str:
@@ -104,6 +107,11 @@ class TriageService:
         self._closing = closing
         self._committed = committed
         self._privacy = privacy
+        self._change_hooks: list[ChangeHook] = []
+
+    def on_change(self, hook: ChangeHook) -> None:
+        """Run `hook` inside every change's transaction, once the request is written."""
+        self._change_hooks.append(hook)
 
     async def authorise(self, number: int, *, actor: str, action: Action) -> RequestSummary:
         """Check before opening a modal that `actor` may do `action` now."""
@@ -181,6 +189,8 @@ class TriageService:
             raise InvalidTransition(self._claimed_by(row))
         await self._closing.check(session, row, edit.action, now)
         change = await self._write(session, row, current, actor=actor, edit=edit, now=now)
+        for hook in self._change_hooks:
+            await hook(session, change, edit, now)
         note = await self._closing.after_change(session, change, now)
         await notices.request_changed(
             session,
@@ -298,6 +308,7 @@ class TriageService:
                 "to_priority": row.priority,
                 "assignee": row.assignee_id,
                 "next_update_due": row.next_update_due.isoformat() if row.next_update_due else None,
+                **({"shared_fix": edit.fix_id} if edit.fix_id else {}),
             },
         )
         if edit.internal_note:

@@ -72,6 +72,8 @@ def _closing_headline(change: Change) -> tuple[str, str] | None:
     partner = mention(request.partner_id)
     if change.action == Action.CONFIRM:
         return f"✅ The partner {partner} confirmed it is fixed.", TOLD_LABEL
+    if change.action == Action.SOLVED_BY_FIX:
+        return f"✅ *Closed* by the partner {partner}: a shared fix solved it.", "*The shared fix:*"
     if change.action == Action.AUTO_CLOSE:
         return "☑️ *Closed*: the partner did not answer in time.", TOLD_LABEL
     if change.action == Action.REOPEN:

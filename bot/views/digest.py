@@ -16,6 +16,7 @@ from bot.domain.digest import (
     PeriodFigures,
     Rate,
 )
+from bot.domain.fixes import FixFigures
 from bot.domain.model import format_number
 from bot.views.text import (
     Rendered,
@@ -107,8 +108,18 @@ def _flow(now: PeriodFigures, before: PeriodFigures) -> list[str]:
         _count("Resolved", now.resolved, before.resolved),
         _count("Closed", now.closed, before.closed),
         _count("Reopened", now.reopened, before.reopened),
+        *([_fixes_line(now.fixes, before.fixes)] if now.fixes.total or before.fixes.total else []),
         share,
     ]
+
+
+def _fixes_line(now: FixFigures, before: FixFigures) -> str:
+    """Partners a shared fix answered: before filing nothing was filed, after it closed."""
+    return (
+        f"• Answered by shared fixes: *{now.total}* ({before.total}): "
+        f"{now.before_filing} before filing (nothing filed), "
+        f"{now.after_filing} after filing (request closed)"
+    )
 
 
 def _queue(digest: Digest) -> list[str]:
@@ -196,7 +207,10 @@ def _people(digest: Digest) -> list[str]:
     lines = [f"• Busiest services (new requests): {busiest}"]
     technicians = digest.technicians
     for line in technicians[:SHOWN]:
-        lines.append(f"• {mention(line.user_id)}: {line.open} open, {line.resolved} resolved")
+        credit = f", {line.fixes} answered by their shared fixes" if line.fixes else ""
+        lines.append(
+            f"• {mention(line.user_id)}: {line.open} open, {line.resolved} resolved{credit}"
+        )
     if len(technicians) > SHOWN:
         lines.append(f"• and {len(technicians) - SHOWN} more")
     return lines

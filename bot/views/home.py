@@ -36,6 +36,7 @@ HOW_CLOSED = {
     "resolve": "resolved, waiting for you to confirm",
     "confirm": "closed: you confirmed the fix",
     "auto_close": "closed automatically after no answer",
+    "solved_by_fix": "closed: a shared fix solved it",
     "withdraw": "withdrawn",
 }
 
@@ -112,6 +113,7 @@ def _figures(week: WeekFigures, command: str) -> list[Block]:
         md(f"*Promises kept / lapsed*\n{figures.promises_kept} / {figures.promises_lapsed}"),
         md(f"*Polls answered*\n{rate_text(figures.response_rate)}"),
         md(f"*Average rating*\n{f'{average:.1f} of 5' if average is not None else 'n/a'}"),
+        md(f"*Answered by shared fixes*\n{figures.fixes.total}"),
     ]
     return [
         DividerBlock(),

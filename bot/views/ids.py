@@ -158,3 +158,26 @@ class AwarenessActionId(StrEnum):
 
     DECLARE = "burst_declare"
     DISMISS = "burst_dismiss"
+
+
+class FixCallbackId(StrEnum):
+    """Callback id of the view shown when a shared fix solved it in the request form."""
+
+    THANKS = "fix_thanks"
+
+
+class FixBlockId(StrEnum):
+    """Blocks of shared fixes: the Resolve modal's box and the form's list."""
+
+    SHARE = "share_fix"
+    INTRO = "fixes_intro"
+    FIX = "fix"  # one per fix: fix:12
+    NOTE = "fixes_note"
+
+
+class FixActionId(StrEnum):
+    """The Resolve modal's box and the "This solved it" buttons."""
+
+    SHARE = "share_fix_checkbox"
+    SOLVED_IN_FORM = "fix_solved_form"  # value "<fix id>"
+    SOLVED_IN_DM = "fix_solved_dm"  # value "<request number>:<fix id>"

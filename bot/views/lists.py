@@ -41,6 +41,7 @@ KIND_WORDS = {
     "reprioritise": "changed the priority",
     "message_partner": "wrote to the partner",
     "withdraw": "withdrew it",
+    "solved_by_fix": "closed it: a shared fix solved it",
     "partner_reply": "replied",
     "partner_message": "wrote",
     "partner_message_edited": "edited a message",

@@ -10,6 +10,7 @@ from bot.domain.transitions import Action
 from bot.views.card_thread import labelled_quote
 from bot.views.ids import ActionId
 from bot.views.partner_dm import REPLY_HINT
+from bot.views.shared_fixes import fix_closed_message
 from bot.views.text import (
     md,
     mention,
@@ -30,6 +31,8 @@ def partner_change_message(change: Change) -> tuple[list[Block], str] | None:
     """What the partner should hear about a change; None when nothing in it is theirs to see."""
     if change.action == Action.WITHDRAW:
         return partner_withdrawn_message(change.request)
+    if change.action == Action.SOLVED_BY_FIX:
+        return fix_closed_message(change.request)
     content = _content(change)
     if content is None:
         return None

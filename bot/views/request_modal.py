@@ -18,18 +18,22 @@ from slack_sdk.models.blocks import (
     RadioButtonsElement,
     StaticSelectElement,
 )
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
 from bot.catalogue import Service
+from bot.domain.fixes import FixOffer
 from bot.domain.model import Impact
 from bot.domain.outage import OutageBanner
 from bot.views.ids import ActionId, BlockId, CallbackId
 from bot.views.outages import outage_banner_blocks
+from bot.views.shared_fixes import fixes_form_blocks
 from bot.views.text import md, plain, truncate
 
 SUMMARY_MAX = 150
 DETAILS_MAX = 3000
 METADATA_VERSION = 1
+NO_FIXES = FixOffer()
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,18 @@ def request_modal_payload(
 
 
 def request_modal(
-    services: Sequence[Service], prefill: RequestPrefill, outages: Sequence[OutageBanner] = ()
+    services: Sequence[Service],
+    prefill: RequestPrefill,
+    outages: Sequence[OutageBanner] = (),
+    fixes: FixOffer = NO_FIXES,
 ) -> View:
-    """New-request modal: known outages first, then service, summary, details, impact, date."""
+    """New-request modal: known outages first, then service, summary, details, impact, date.
+
+    Choosing a service, or pressing Enter in the summary, sends Liaison the form so far
+    (`dispatch_action`); it answers with the same form and the shared fixes that match
+    (`fixes`) under the summary. Input block and action ids never change between versions,
+    so Slack keeps everything typed across the update.
+    """
     blocks: list[Block] = [
         *outage_banner_blocks(outages),
         ContextBlock(
@@ -70,6 +83,7 @@ def request_modal(
         InputBlock(
             block_id=BlockId.SERVICE,
             label=plain("Service"),
+            dispatch_action=True,
             element=StaticSelectElement(
                 action_id=ActionId.SERVICE,
                 placeholder=plain("Choose the service"),
@@ -79,14 +93,19 @@ def request_modal(
         InputBlock(
             block_id=BlockId.SUMMARY,
             label=plain("Summary"),
-            hint=plain("One line, at most 150 characters."),
+            hint=plain("One line, at most 150 characters. Press Enter to see fixes others found."),
+            dispatch_action=True,
             element=PlainTextInputElement(
                 action_id=ActionId.SUMMARY,
                 max_length=SUMMARY_MAX,
+                dispatch_action_config=DispatchActionConfig(
+                    trigger_actions_on=["on_enter_pressed"]
+                ),
                 initial_value=truncate(prefill.summary, SUMMARY_MAX) or None,
                 placeholder=plain("e.g. No network in building 4, room 210"),
             ),
         ),
+        *fixes_form_blocks(fixes),
         InputBlock(
             block_id=BlockId.DETAILS,
             label=plain("Details"),
@@ -123,7 +142,7 @@ def request_modal(
         title=plain("New request"),
         submit=plain("Submit"),
         close=plain("Cancel"),
-        private_metadata=encode_metadata(source_link=prefill.source_link),
+        private_metadata=encode_metadata(source_link=prefill.source_link, offered=fixes.ids),
         blocks=blocks,
     )
 
@@ -136,11 +155,13 @@ def _service_option(service: Service) -> Option:
     )
 
 
-def encode_metadata(*, source_link: str = "") -> str:
-    """Small versioned JSON carried through the modal."""
+def encode_metadata(*, source_link: str = "", offered: Sequence[int] = ()) -> str:
+    """Small versioned JSON carried through the modal: the source message, the fixes shown."""
     data: dict[str, object] = {"v": METADATA_VERSION}
     if source_link:
         data["src"] = source_link
+    if offered:
+        data["fx"] = ",".join(str(i) for i in offered)
     return json.dumps(data, separators=(",", ":"))
 
 

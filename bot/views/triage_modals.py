@@ -22,6 +22,7 @@ from bot.domain.summary import RequestSummary
 from bot.domain.transitions import UPDATE_TARGETS
 from bot.views.ids import ActionId, BlockId, CallbackId
 from bot.views.reply_picker import NO_REPLIES, Fill, fill_block_id, reply_picker
+from bot.views.shared_fixes import share_fix_input
 from bot.views.text import escape, md, plain, truncate
 
 TEXT_MAX = 3000
@@ -106,7 +107,7 @@ def resolve_modal(
         callback_id=CallbackId.RESOLVE,
         title="Resolve request",
         submit="Resolve",
-        inputs=_reply_inputs(replies, field),
+        inputs=[*_reply_inputs(replies, field), share_fix_input()],
     )
 
 
