@@ -13,6 +13,8 @@ from simulator.model import SimMessage
 from simulator.surfaces import SimView
 from storage.models import FixAnswer, Poll, Request, RequestEvent
 from tests.e2e.helpers import PAT, file_request, open_form, stored
+from tests.e2e.test_figures_agree import from_export
+from tests.e2e.test_home import open_home
 
 pytestmark = pytest.mark.e2e
 SAM, JORDAN, CASEY, MORGAN = "U0SAM", "U0JORDAN", "U0CASEY", "U0MORGAN"
@@ -235,3 +237,40 @@ async def test_a_fix_whose_request_was_reopened_is_no_longer_offered(desk: Local
 
     await file_request(desk, CASEY, service="email", summary="Outlook will not send mail")
     assert not any(SOLVED_DM in m.action_ids() for m in partner_thread(desk, CASEY))
+
+
+async def test_every_surface_counts_the_answers_alike_and_credits_the_technician(
+    desk: LocalLiaison, database_url: str
+) -> None:
+    await a_shared_fix(desk)
+    await open_form(desk, JORDAN)
+    await desk.slack.click_in_view(
+        JORDAN, "service_select", selected="email", values={"summary": "Outlook will not send"}
+    )
+    await desk.settle()
+    await desk.slack.click_in_view(JORDAN, SOLVED_FORM)
+    await desk.settle()
+    await desk.slack.close_view(JORDAN)
+    await file_request(desk, CASEY, service="email", summary="Outlook mail will not send")
+    [offer] = [m for m in partner_thread(desk, CASEY) if SOLVED_DM in m.action_ids()]
+    await desk.slack.click(CASEY, channel=offer.channel, ts=offer.ts, action_id=SOLVED_DM)
+    await desk.settle()
+
+    line = "Answered by shared fixes: *2* (0): 1 before filing (nothing filed), 1 after filing"
+    assert line in await stats(desk)
+    await desk.slack.command(MORGAN, "/request", "digest")
+    await desk.settle()
+    [digest] = [
+        m
+        for m in desk.slack.messages(desk.workspace.supervisor_channel)
+        if "Digest so far" in m.rendered
+    ]
+    assert line in digest.rendered
+    assert "@sam: 0 open, 1 resolved, 2 answered by their shared fixes" in digest.rendered
+    export = await from_export(desk, database_url)
+    assert export["answered_by_shared_fixes"] == 2
+    assert export["answered_by_shared_fixes_before_filing"] == 1
+    assert export["closed"] == 1, "the request the DM answer closed counts as closed"
+    home = (await open_home(desk, MORGAN)).blocks
+    fields = [f["text"] for b in home for f in b.get("fields", [])]
+    assert "*Answered by shared fixes*\n2" in fields

@@ -191,3 +191,47 @@ async def test_inputs_without_dispatch_action_send_no_block_actions(
     with pytest.raises(SimulatorError, match="without dispatch_action"):
         await sim.click_in_view("U0PARTNER", "scope_in", selected="unit")
     assert fake_app.received == []
+
+
+async def test_views_update_keeps_what_was_typed_where_block_and_action_ids_stay(
+    sim: SlackSimulator, client: AsyncWebClient, fake_app: FakeApp
+) -> None:
+    """Slack: input is preserved across views.update when block_id and action_id match."""
+    view = await open_form(sim, client, FORM)
+    await sim.click_in_view(
+        "U0PARTNER", "site", selected="north", values={"summary": "typed", "scope": "wing"}
+    )
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": "Known fixes"}]}
+    blocks = [FORM["blocks"][0], note, *FORM["blocks"][2:]]  # a block inserted, scope dropped
+    renamed = {**FORM["blocks"][1], "block_id": "scope_again"}
+    await client.views_update(
+        view_id=view.id, hash=view.hash, view={**FORM, "blocks": [*blocks, renamed]}
+    )
+    assert view.state["summary"]["summary_in"]["value"] == "typed"
+    assert view.state["tools"]["site"]["selected_option"]["value"] == "north"
+    assert "scope" not in view.state, "a block that is gone takes its input with it"
+    fresh = view.state.get("scope_again", {}).get("scope_in", {})
+    assert fresh.get("selected_option") is None, "new ids start empty"
+
+
+async def test_a_view_with_clear_on_close_closes_the_whole_stack_from_its_close_button(
+    sim: SlackSimulator, client: AsyncWebClient
+) -> None:
+    await open_form(sim, client, FORM)
+    done = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Done"},
+        "close": {"type": "plain_text", "text": "Done"},
+        "clear_on_close": True,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Thanks"}}],
+    }
+    await client.views_push(trigger_id=sim.issue_trigger("U0PARTNER"), view=done)
+    assert len(sim.modal_stack("U0PARTNER")) == 2
+    await sim.close_view("U0PARTNER")
+    assert sim.modal_stack("U0PARTNER") == []
+    await open_form(sim, client, FORM)
+    await client.views_push(
+        trigger_id=sim.issue_trigger("U0PARTNER"), view={**done, "clear_on_close": False}
+    )
+    await sim.close_view("U0PARTNER")
+    assert len(sim.modal_stack("U0PARTNER")) == 1, "without it, Cancel closes only that view"

@@ -96,6 +96,8 @@ def statuses_after(action: Action) -> list[RequestStatus]:
         return [RequestStatus.RESOLVED]
     if action is Action.WITHDRAW:
         return [RequestStatus.WITHDRAWN]
+    if action is Action.SOLVED_BY_FIX:
+        return [RequestStatus.CLOSED]
     if action in (Action.MESSAGE_PARTNER, Action.PARTNER_REPLY):
         return [*OPEN, RequestStatus.RESOLVED]
     return OPEN
