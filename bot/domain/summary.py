@@ -71,3 +71,4 @@ class Change:
     previous_assignee: str | None
     partner_message: str = ""  # shown to the partner (raw, as typed)
     internal_note: str = ""  # shown only in the card's thread (raw, as typed)
+    shared_fix: bool = False  # a resolution the technician shared with later partners

@@ -250,6 +250,7 @@ class TriageService:
             previous_assignee=previous[2],
             partner_message=edit.partner_message,
             internal_note=edit.internal_note,
+            shared_fix=edit.share_fix and edit.action is Action.RESOLVE,
         )
 
     def _values(
@@ -309,6 +310,7 @@ class TriageService:
                 "assignee": row.assignee_id,
                 "next_update_due": row.next_update_due.isoformat() if row.next_update_due else None,
                 **({"shared_fix": edit.fix_id} if edit.fix_id else {}),
+                **({"shared": True} if edit.share_fix else {}),
             },
         )
         if edit.internal_note:

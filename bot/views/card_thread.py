@@ -52,7 +52,12 @@ def _headline(change: Change) -> tuple[str, str]:
         case Action.UPDATE:
             return _status_line(change), TOLD_LABEL
         case Action.RESOLVE:
-            return f"*Resolved* by {actor}.", "*Resolution (the partner sees this):*"
+            shared = (
+                " and shared as a fix for partners who report the same problem"
+                if change.shared_fix
+                else ""
+            )
+            return f"*Resolved* by {actor}{shared}.", "*Resolution (the partner sees this):*"
         case Action.REPRIORITISE:
             old, new = change.previous_priority, request.priority
             return f"Priority {old} → *{new}* by {actor}.", "*Reason (the partner sees this):*"

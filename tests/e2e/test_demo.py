@@ -141,3 +141,14 @@ def test_the_day_ends_with_the_digest_counting_what_happened(
     assert "Promised updates kept: *5* (0), lapsed: *0* (0)" in body
     assert "Polls answered: *100 % (3 of 3)*" in body and "Open: *0*" in body
     assert "REQ-1 rated 2 of 5" in body
+
+
+def test_a_fix_alex_shared_answers_jordan_before_filing_and_alex_gets_the_credit(
+    played: tuple[str, Path, Path],
+) -> None:
+    text = played[0]
+    assert text.index("ticking “Share this fix") < text.index("the form shows the fix Alex")
+    assert "REQ-4" not in text, "nothing was filed"
+    [digest] = [s for s in parse(text) if "Digest so far" in s.body]
+    assert "Answered by shared fixes: *1* (0): 1 before filing (nothing filed)" in digest.body
+    assert "@alex: 0 open, 2 resolved, 1 answered by their shared fixes" in digest.body

@@ -57,6 +57,9 @@ async def a_shared_fix(liaison: LocalLiaison) -> None:
     """Pat's mail would not send; Sam fixed it and shared the fix."""
     await file_request(liaison, PAT, service="email", summary="Outlook will not send mail")
     await resolve_from_card(liaison, 1, FIX, share=True)
+    [card] = cards(liaison)
+    told = [m.rendered for m in liaison.slack.thread(card.channel, card.ts)]
+    assert any("shared as a fix for partners who report the same problem" in t for t in told)
 
 
 def form(liaison: LocalLiaison, user: str) -> SimView:

@@ -12,6 +12,7 @@ from simulator.model import SimMessage
 
 PAT, JORDAN, CASEY = "U0PAT", "U0JORDAN", "U0CASEY"
 SAM, ALEX, MORGAN = "U0SAM", "U0ALEX", "U0MORGAN"
+FIX_BUTTON = "fix_solved_form"
 
 
 class Observer(Protocol):
@@ -79,6 +80,29 @@ class Day:
         numbers = [int(n) for m in self.slack.dm_messages(user) for n in _numbers(m.rendered)]
         _check(numbers, f"{user} was told a request number")
         return max(numbers)
+
+    async def form_offers_fix(self, user: str, *, service: str, summary: str) -> None:
+        """/request, write the summary, pick the service: the form shows a shared fix."""
+        result = await self.slack.command(user, "/request")
+        _check(result.ok, f"/request for {user}: {result.error}")
+        view = await self.slack.wait_for_view(user)
+        await self.slack.click_in_view(
+            user, "service_select", selected=service, values={"summary": summary}, view_id=view.id
+        )
+        await self.liaison.settle()
+        _check(FIX_BUTTON in view.action_ids(), f"the form offers {user} a shared fix")
+
+    async def solved_in_form(self, user: str) -> None:
+        """Press "This solved it" in the form, then Done: nothing is filed."""
+        before = len(self.slack.dm_messages(user))
+        await self.slack.click_in_view(user, FIX_BUTTON)
+        await self.liaison.settle()
+        thanks = self.slack.open_view(user)
+        _check(thanks and "Nothing was filed" in thanks.rendered, f"{user} is thanked")
+        await self.slack.close_view(user)
+        await self.liaison.settle()
+        _check(not self.slack.modal_stack(user), f"Done closes {user}'s form")
+        _check(len(self.slack.dm_messages(user)) == before, f"nothing was filed for {user}")
 
     async def reply(self, user: str, number: int, text: str) -> None:
         """The partner writes in their request's thread in the DM."""

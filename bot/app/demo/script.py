@@ -8,6 +8,10 @@ from bot.app.demo.moves import ALEX, CASEY, JORDAN, MORGAN, PAT, SAM, Day, DemoE
 from bot.app.local import LocalLiaison
 
 NUDGE = "owed an update"
+WIFI_FIX = (
+    "Moved the hangar 3 access point to a new port. If your laptop still drops, forget the "
+    "HANGAR3 network and join it again."
+)
 
 
 async def play_day(liaison: LocalLiaison, *, observer: Observer | None = None) -> None:
@@ -16,6 +20,7 @@ async def play_day(liaison: LocalLiaison, *, observer: Observer | None = None) -
     await _morning_requests(day)
     await _network_outage(day)
     await _closing_the_loop(day)
+    await _a_shared_fix(day)
     await _a_promise_kept(day)
     await day.at("16:30", "Close of business.")
     await daily_digest(day)
@@ -84,11 +89,13 @@ async def _network_outage(day: Day) -> None:
     await day.resolve_outage(SAM, 1, "Replaced the core switch; building 4 is back online.")
     await day.at("10:35", "Sam resolves REQ-1.")
     await day.card_modal(SAM, 1, "req_resolve", {"resolution": "Replaced the core switch"})
-    await day.at("10:40", "Alex claims REQ-3 and resolves it.")
-    await day.press(ALEX, 3, "req_claim")
-    await day.card_modal(
-        ALEX, 3, "req_resolve", {"resolution": "Moved the hangar 3 access point to a new port"}
+    await day.at(
+        "10:40",
+        "Alex claims REQ-3 and resolves it, ticking “Share this fix with partners who report "
+        "the same problem”.",
     )
+    await day.press(ALEX, 3, "req_claim")
+    await day.card_modal(ALEX, 3, "req_resolve", {"resolution": WIFI_FIX, "share_fix": ["share"]})
 
 
 async def _closing_the_loop(day: Day) -> None:
@@ -120,6 +127,23 @@ async def _closing_the_loop(day: Day) -> None:
     if not alerts:
         raise DemoError("the low score did not reach #supervisors")
     await day.click(MORGAN, alerts[-1], "follow_up_take")
+
+
+async def _a_shared_fix(day: Day) -> None:
+    await day.at(
+        "11:50",
+        "Jordan starts a request: Wi-Fi keeps dropping in the hangar 3 office. As soon as "
+        "Jordan picks Network, the form shows the fix Alex shared at 10:40.",
+    )
+    await day.form_offers_fix(
+        JORDAN, service="network", summary="Wi-Fi keeps dropping in the hangar 3 office"
+    )
+    await day.at(
+        "11:55",
+        "Jordan rejoins the network, it holds, and presses “This solved it” in the form: "
+        "nothing is filed, and Alex gets the credit in the digest.",
+    )
+    await day.solved_in_form(JORDAN)
 
 
 async def _a_promise_kept(day: Day) -> None:
