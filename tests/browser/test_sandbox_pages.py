@@ -7,7 +7,17 @@ from playwright.async_api import Browser, Page, expect
 
 from bot.app.sandbox.server import SandboxServer
 from tests.browser.conftest import Camera
-from tests.browser.test_sandbox import PAT, REPLIES, SAM, become, card, go, press, say
+from tests.browser.test_sandbox import (
+    PAT,
+    REPLIES,
+    SAM,
+    become,
+    card,
+    choose_service,
+    go,
+    press,
+    say,
+)
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> & *bold*'
@@ -17,7 +27,7 @@ async def file(page: Page, summary: str) -> None:
     """Pat files a request about the network with the mission stopped."""
     await say(page, f"/request {summary}")
     form = page.get_by_role("dialog")
-    await form.get_by_label("Service").select_option(label="Network (NIPR/SIPR connectivity)")
+    await choose_service(form, "Network (NIPR/SIPR connectivity)")
     await form.get_by_label("Mission stopped").check()
     await press(form, "Submit")
 

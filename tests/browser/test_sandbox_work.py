@@ -6,7 +6,17 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import Camera
-from tests.browser.test_sandbox import MORGAN, REPLIES, SAM, become, card, go, press, say
+from tests.browser.test_sandbox import (
+    MORGAN,
+    REPLIES,
+    SAM,
+    become,
+    card,
+    choose_service,
+    go,
+    press,
+    say,
+)
 
 pytestmark = pytest.mark.browser
 JORDAN = "MSgt Jordan Lee (partner)"
@@ -19,7 +29,7 @@ async def test_a_technician_assigns_and_promises_the_next_update(
     await become(page, JORDAN)
     await say(page, "/request Shared mailbox for the ops desk")
     form = page.get_by_role("dialog")
-    await form.get_by_label("Service").select_option(label="Email and calendaring")
+    await choose_service(form, "Email and calendaring")
     await form.get_by_label("Workaround exists").check()
     await form.get_by_label("Needed by").fill("2026-11-24")
     await form.get_by_label("Details").fill("Four people need it before tomorrow's exercise.")

@@ -2,12 +2,22 @@
 "use strict";
 
 // A select or picker that Slack sends at once (no Submit): send it when it changes.
+// A text box Slack sends (dispatch_action) goes on Enter only, as Slack's on_enter_pressed.
+const isText = (field) => field.matches("input[type=text], textarea");
+const dispatchOf = (field) => {
+  const scope = field.closest(".bk, .element") || field.parentElement;
+  return (scope && scope.querySelector("button[data-dispatch]")) || undefined;
+};
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
-  if (!field || !field.form) return;
-  const scope = field.closest(".bk, .element") || field.parentElement;
-  const dispatch = scope && scope.querySelector("button[data-dispatch]");
-  field.form.requestSubmit(dispatch || undefined);
+  if (!field || !field.form || isText(field)) return;
+  field.form.requestSubmit(dispatchOf(field));
+});
+document.addEventListener("keydown", (event) => {
+  const field = event.target.closest("input[data-autosubmit]");
+  if (event.key !== "Enter" || !field || !field.form || !isText(field)) return;
+  event.preventDefault();
+  field.form.requestSubmit(dispatchOf(field));
 });
 
 // Buttons Slack guards with a confirmation dialog.
