@@ -2,7 +2,7 @@
 
 SQLite keeps an FTS5 table (`shared_fixes_fts`, kept current by triggers) of the fixes still
 offered, each tagged with its service, ranked with bm25. PostgreSQL keeps a generated
-`search` tsvector column with a GIN index, ranked with ts_rank. Migration 0011 makes both;
+`search` tsvector column with a GIN index, ranked with ts_rank. Migration 0012 makes both;
 the models do not describe them (see `storage.search.include_name`).
 """
 

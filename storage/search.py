@@ -72,7 +72,7 @@ class RelatedRow:
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """For Alembic's schema comparison: skip the search objects only migrations 0010/0011 make."""
+    """For Alembic's schema comparison: skip the search objects migrations 0010 and 0012 make."""
     if type_ == "table":
         return name not in SEARCH_TABLES | FIX_SEARCH_TABLES
     if type_ == "column":

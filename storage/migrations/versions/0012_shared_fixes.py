@@ -1,7 +1,7 @@
 """shared fixes (full-text indexed like requests) and the answers partners took from them
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07
 """
 
@@ -38,8 +38,8 @@ POSTGRES_FIX_SEARCH_DDL = (
     "CREATE INDEX ix_shared_fixes_search ON shared_fixes USING gin (search)",
 )
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
