@@ -28,8 +28,9 @@ from bot.domain.awareness import BurstStatus, RelatedRequest
 from bot.domain.conversation import SharedFile
 from bot.domain.digest import Digest, DigestKind, Period, PeriodFigures, QueueFigures
 from bot.domain.escalation import Rung
+from bot.domain.fixes import SharedFixView
 from bot.domain.model import RequestStatus
-from bot.views import awareness, escalation, expectations, outage_promises, relayed
+from bot.views import awareness, escalation, expectations, outage_promises, relayed, shared_fixes
 from bot.views.card_thread import card_thread_entry
 from bot.views.closing import ResolutionAnswer, auto_closed_then_reopened, resolution_answered
 from bot.views.digest import digest_message
@@ -92,6 +93,16 @@ def every_message() -> Iterator[tuple[str, Built]]:
     yield from time_messages()
     yield from supervisor_messages()
     yield from conversation_messages()
+    yield from shared_fix_messages()
+
+
+def shared_fix_messages() -> Iterator[tuple[str, Built]]:
+    """Shared fixes offered under a confirmation, and the offer once one solved it."""
+    request = work.summary()
+    fix = SharedFixView(7, "email", "Restart the mail client, then sign in again.", "U0SAM", NOW)
+    other = dataclasses.replace(fix, id=8, text="Clear the cached password in Keychain.")
+    yield "fixes-offer", lambda: shared_fixes.fixes_offer_message(request, (fix, other))
+    yield "fix-taken", lambda: shared_fixes.fix_taken_message(request, fix)
 
 
 def time_messages() -> Iterator[tuple[str, Built]]:
