@@ -19,6 +19,9 @@ from simulator import SlackSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
 START_LIMIT = 60.0  # seconds a process may take to answer /healthz (migrations included)
+# What storage.leader logs when a replica takes, or loses, the periodic jobs' lock.
+LEADING = "this replica now runs the periodic jobs"
+NOT_LEADING = "lost the periodic jobs' lock"
 
 
 def free_port() -> int:
@@ -37,7 +40,9 @@ class LiaisonProcess:
     folder: Path
     workspace: Workspace = field(default_factory=Workspace)
     port: int = field(default_factory=free_port)
+    settings: dict[str, str] = field(default_factory=dict)  # more settings, or other values
     process: asyncio.subprocess.Process | None = None
+    _log_start: int = field(default=0, init=False)  # where the running process's lines begin
 
     @property
     def events_url(self) -> str:
@@ -63,11 +68,18 @@ class LiaisonProcess:
             "LOG_FORMAT": "text",
             # A replica that dies hands its unsent messages on after this (Slack checked first).
             "OUTBOX_LEASE_SECONDS": "3",
+            **self.settings,
         }
+
+    @property
+    def log_path(self) -> Path:
+        """The log every start of this replica appends to."""
+        return self.folder / f"liaison-{self.port}.log"
 
     async def start(self, *, route: bool = True) -> None:
         """Start the process and return once it answers /healthz; `route` points Slack at it."""
-        log = (self.folder / f"liaison-{self.port}.log").open("ab")
+        log = self.log_path.open("ab")
+        self._log_start = log.tell()
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -127,5 +139,18 @@ class LiaisonProcess:
 
     def log(self) -> str:
         """Everything the process logged, for a failing test's message."""
-        path = self.folder / f"liaison-{self.port}.log"
+        path = self.log_path
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def leads(self) -> bool:
+        """True while this process runs the periodic jobs (digests), as its own log says.
+
+        Only the running process's lines count: a killed one's lead died with its connection.
+        """
+        if self.process is None or self.process.returncode is not None:
+            return False
+        with self.log_path.open("rb") as log:
+            log.seek(self._log_start)
+            lines = log.read().decode(errors="replace")
+        took = lines.rfind(LEADING)
+        return took >= 0 and lines.rfind(NOT_LEADING) < took

@@ -55,9 +55,11 @@ async def open_form(slack: SlackSimulator, user: str, summary: str, outcomes: Ou
     return True
 
 
-async def submit_form(slack: SlackSimulator, user: str, summary: str, outcomes: Outcomes) -> None:
+async def submit_form(
+    slack: SlackSimulator, user: str, summary: str, outcomes: Outcomes, service: str = "network"
+) -> None:
     """Fill in and submit the open form, and record what the partner saw."""
-    answers = {"service": "network", "impact": "degraded", "summary": summary}
+    answers = {"service": service, "impact": "degraded", "summary": summary}
     result = await slack.submit_view(user, answers)
     if result.closed:
         outcomes.acknowledged.add(summary)
