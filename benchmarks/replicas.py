@@ -75,14 +75,14 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     """Read the command line."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.replicas", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run: 60 filings, 1 round")
-    parser.add_argument("--filings", type=int, help="filings per configuration (full: 3000)")
+    parser.add_argument("--filings", type=int, help="filings per configuration (full: 1500)")
     parser.add_argument("--concurrency", type=int, default=16, help="partners filing at once")
     parser.add_argument("--rounds", type=int, help="rounds of every configuration (full: 2)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server (admin) URL")
     parser.add_argument("--json", type=Path, dest="json_file", help="write every figure here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
     args = parser.parse_args(argv)
-    filings = args.filings or (60 if args.quick else 3000)
+    filings = args.filings or (60 if args.quick else 1500)
     rounds = args.rounds or (1 if args.quick else 2)
     if filings < 1 or rounds < 1 or args.concurrency < 1:
         parser.error("--filings, --rounds and --concurrency must be at least 1")
