@@ -15,6 +15,7 @@ import math
 import os
 import platform
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -40,9 +41,15 @@ from benchmarks.replica_processes import (
     machine_busy_seconds,
     own_cpu_seconds,
 )
-from benchmarks.runs import Answers, percentile, post
+from benchmarks.runs import Answers, percentile
 from benchmarks.servers import EVENTS_PATH
-from benchmarks.workload import Templates, capture_templates, start_slack, submission_body
+from benchmarks.workload import (
+    Templates,
+    capture_templates,
+    signed_headers,
+    start_slack,
+    submission_body,
+)
 from bot.local import SIGNING_SECRET
 from storage.migrate import upgrade_to_head
 
@@ -106,7 +113,8 @@ class Run:
     replicas: int
     round: int
     sent: int = 0
-    acked: int = 0  # answered 200 within Slack's three seconds
+    acked: int = 0  # the form closed, within Slack's three seconds
+    refused: int = 0  # the form stayed open (the change could not be stored in time)
     completed: int = 0  # the partner's DM and the triage card both reached Slack
     seconds: float = 0.0  # first request sent to the last filing completed
     ack_p99_ms: float = math.nan
@@ -170,13 +178,25 @@ async def acking_server() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
+async def submit(session: aiohttp.ClientSession, url: str, body: bytes) -> tuple[int, bool]:
+    """One signed submission: the status (0: no answer) and whether the form stayed open."""
+    try:
+        async with session.post(url, data=body, headers=signed_headers(body)) as response:
+            answer = await response.read()
+            return response.status, b'"response_action"' in answer
+    except (aiohttp.ClientError, TimeoutError):
+        return 0, False
+
+
 async def file(
     bench: Bench, urls: Sequence[str], count: int, concurrency: int
-) -> tuple[Answers, list[int]]:
+) -> tuple[Answers, list[int], int]:
     """`concurrency` partners file `count` requests back to back, spread over the replicas in
     turn (as a balancer in front would); each filing comes from its own partner, whose id
-    (from the returned sequence numbers) is how the fake Slack knows the filing's calls."""
+    (from the returned sequence numbers) is how the fake Slack knows the filing's calls.
+    Returns the answers, those numbers and how many forms stayed open."""
     answers = Answers.empty(count)
+    refused: list[int] = []
     seqs = [next(bench.sequence) for _ in range(count)]
     counter = iter(range(count))
 
@@ -184,11 +204,13 @@ async def file(
         for i in counter:
             body = submission_body(bench.templates, seqs[i])
             answers.due[i] = time.perf_counter()
-            answers.statuses[i] = await post(bench.session, urls[i % len(urls)], body)
+            answers.statuses[i], open_still = await submit(bench.session, urls[i % len(urls)], body)
             answers.answered[i] = time.perf_counter()
+            if open_still:
+                refused.append(i)
 
     await asyncio.gather(*(partner() for _ in range(concurrency)))
-    return answers, seqs
+    return answers, seqs, len(refused)
 
 
 async def wait_for_filings(bench: Bench, seqs: Sequence[int], expected: int) -> tuple[int, float]:
@@ -245,8 +267,8 @@ async def measure(bench: Bench, options: Options, kind: str, count: int, round_n
         try:
             await asyncio.gather(*(r.start() for r in replicas))
             urls = [r.url for r in replicas]
-            warm, seqs = await file(bench, urls, options.warmup, options.concurrency)
-            await wait_for_filings(bench, seqs, warm.statuses.count(200))
+            warm, seqs, refused = await file(bench, urls, options.warmup, options.concurrency)
+            await wait_for_filings(bench, seqs, warm.statuses.count(200) - refused)
             bench.slack.log.clear()
             backends = PostgresBackends(url)
             await backends.begin()
@@ -256,9 +278,11 @@ async def measure(bench: Bench, options: Options, kind: str, count: int, round_n
                 machine_busy_seconds(),
                 time.perf_counter(),
             )
-            answers, seqs = await file(bench, urls, options.filings, options.concurrency)
+            answers, seqs, run.refused = await file(
+                bench, urls, options.filings, options.concurrency
+            )
             run.sent = len(answers.statuses)
-            run.acked = len(answers.statuses) - answers.failures()
+            run.acked = len(answers.statuses) - answers.failures() - run.refused
             run.completed, last = await wait_for_filings(bench, seqs, run.acked)
             end = time.perf_counter()
             run.replica_cpu_each_s = [
@@ -321,6 +345,7 @@ def say(line: str) -> None:
 ROWS: tuple[tuple[str, str], ...] = (
     ("completed filings/s", "{:.0f}"),
     ("submission ack p99 ms", "{:.0f}"),
+    ("forms kept open (not stored in time) or unanswered", "{:.0f}"),
     ("lost filings (acknowledged, never completed)", "{:.0f}"),
     ("replicas' CPU, cores", "{:.2f}"),
     ("PostgreSQL backends' CPU, cores", "{:.2f}"),
@@ -337,13 +362,14 @@ def figures(run: Run) -> dict[str, float]:
     return {
         ROWS[0][0]: run.completed_per_s,
         ROWS[1][0]: run.ack_p99_ms,
-        ROWS[2][0]: max(0, run.acked - run.completed),
-        ROWS[3][0]: run.cores(run.replica_cpu_s),
-        ROWS[4][0]: run.cores(run.postgres_cpu_s),
-        ROWS[5][0]: run.cores(run.generator_cpu_s),
-        ROWS[6][0]: run.cores(run.other_cpu_s),
-        ROWS[7][0]: run.replica_cpu_s * per,
-        ROWS[8][0]: run.postgres_cpu_s * per,
+        ROWS[2][0]: run.sent - run.acked,
+        ROWS[3][0]: max(0, run.acked - run.completed),
+        ROWS[4][0]: run.cores(run.replica_cpu_s),
+        ROWS[5][0]: run.cores(run.postgres_cpu_s),
+        ROWS[6][0]: run.cores(run.generator_cpu_s),
+        ROWS[7][0]: run.cores(run.other_cpu_s),
+        ROWS[8][0]: run.replica_cpu_s * per,
+        ROWS[9][0]: run.postgres_cpu_s * per,
     }
 
 
@@ -355,8 +381,8 @@ def table(runs: Sequence[Run]) -> dict[str, dict[str, float]]:
         out[label] = {}
         for column in columns:
             values = [figures(r)[label] for r in runs if r.label == column]
-            lost = label.startswith("lost")
-            out[label][column] = sum(values) if lost else statistics.median(values)
+            counted = label.startswith(("lost", "forms"))
+            out[label][column] = sum(values) if counted else statistics.median(values)
     return out
 
 
@@ -402,9 +428,14 @@ def to_json(runs: Sequence[Run], options: Options, elapsed: float) -> dict[str, 
     }
 
 
+def _interrupted(*_: object) -> None:
+    raise KeyboardInterrupt  # so the replicas are stopped and the databases dropped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every configuration and print the table."""
     options = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupted)
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="liaison-replicas-"))
     try:
