@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from benchmarks.servers import EVENTS_PATH, process_cpu_seconds
-from bot.local import EXAMPLE_CATALOGUE, Workspace
+from bot.app.local import EXAMPLE_CATALOGUE, Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 START_LIMIT = 60.0  # seconds a replica may take to answer /healthz

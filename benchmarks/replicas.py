@@ -50,7 +50,7 @@ from benchmarks.workload import (
     start_slack,
     submission_body,
 )
-from bot.local import SIGNING_SECRET
+from bot.app.local import SIGNING_SECRET
 from storage.migrate import upgrade_to_head
 
 BOT_TOKEN = "xoxb-bench-token"  # the fake Slack's, on 127.0.0.1

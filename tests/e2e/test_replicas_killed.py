@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from bot.app.local import SIGNING_SECRET, Workspace, seed_workspace
 from bot.app.server import EVENTS_PATH
 from bot.clock import SystemClock
-from bot.expectations.promises import ALL_TIMERS
+from bot.expectations.desk import ALL_TIMERS
 from simulator import SimMessage, SlackSimulator
 from storage.engine import Database
 from storage.migrate import upgrade_to_head
@@ -40,6 +40,7 @@ from tests.e2e.test_crash import (
     Outcomes,
     assert_delivered_once,
     assert_nothing_half_written,
+    card_ref,
     names,
     open_form,
     stored_requests,
@@ -353,21 +354,20 @@ async def assert_each_timer_fired_once(database: Database, rows: list[Request]) 
     assert sent == {"daily": 1, "weekly": 1}, sent
 
 
-def replies(slack: SlackSimulator, channel: str, parents: list[SimMessage], ref: str) -> list[str]:
-    """The replies in the thread of the one message among `parents` that names `ref`."""
-    (parent,) = [m for m in parents if m.thread_ts in (None, m.ts) and names(ref, m.text)]
-    return [m.text for m in slack.thread(channel, parent.ts)[1:]]
+def headlines(slack: SlackSimulator, channel: str, parent: SimMessage) -> list[str]:
+    """The first line of each reply in a thread: what a notification shows of it."""
+    return [m.text.split("\n", 1)[0] for m in slack.thread(channel, parent.ts)[1:]]
 
 
 def assert_told_once(slack: SlackSimulator, workspace: Workspace, rows: list[Request]) -> None:
     """Each urgent request's warning, breach and lapsed promise reached its thread once, as
     people read it; a routine request's thread has none of them."""
     triage = workspace.triage_channel
-    cards = slack.messages(triage)
+    cards = {card_ref(m): m for m in slack.messages(triage) if m.thread_ts in (None, m.ts)}
     for row in rows:
         ref = f"REQ-{row.number}"
         expected = 1 if row.service_id == URGENT else 0
-        thread = replies(slack, triage, cards, ref)
+        thread = headlines(slack, triage, cards[ref])
         for note in (f"{ref}: first response due soon", f"{ref}: {MISSED}"):
             told = sum(1 for text in thread if text == note)
             assert told == expected, f"{ref}: the card's thread has {told} x '{note}'"
@@ -375,7 +375,12 @@ def assert_told_once(slack: SlackSimulator, workspace: Workspace, rows: list[Req
         assert escalated == expected, f"{ref}: the lapsed promise was escalated {escalated} times"
         channel = slack.dm_channel(row.partner_id)
         assert channel is not None
-        dm = replies(slack, channel, slack.dm_messages(row.partner_id), ref)
+        (confirmation,) = [
+            m
+            for m in slack.dm_messages(row.partner_id)
+            if m.thread_ts in (None, m.ts) and names(ref, m.text)
+        ]
+        dm = headlines(slack, channel, confirmation)
         late = sum(1 for text in dm if text.startswith(f"{ref}: our update is late"))
         assert late == expected, f"{ref}: the partner was told {late} times our update is late"
     assert digests(slack, workspace) == {"Daily digest": 1, "Weekly digest": 1}
