@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from benchmarks.servers import EVENTS_PATH, process_cpu_seconds
-from bot.app.local import EXAMPLE_CATALOGUE, Workspace
+from bot.app.local import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 START_LIMIT = 60.0  # seconds a replica may take to answer /healthz
@@ -46,6 +46,7 @@ class Setup:
     signing_secret: str
     database_url: str
     folder: Path
+    catalogue: Path
 
 
 class Replica:
@@ -85,7 +86,7 @@ class Replica:
             "SUPERVISOR_CHANNEL": workspace.supervisor_channel,
             "SUPERVISORS": ",".join(workspace.ids("supervisor")),
             "ANNOUNCEMENTS_CHANNEL": workspace.announcements_channel,
-            "CATALOGUE_FILE": str(EXAMPLE_CATALOGUE),
+            "CATALOGUE_FILE": str(self.setup.catalogue),
             "LOG_FORMAT": "text",
             "LOG_LEVEL": "INFO",
         }

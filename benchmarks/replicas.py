@@ -50,7 +50,7 @@ from benchmarks.workload import (
     start_slack,
     submission_body,
 )
-from bot.app.local import SIGNING_SECRET
+from bot.app.local import EXAMPLE_CATALOGUE, SIGNING_SECRET
 from storage.migrate import upgrade_to_head
 
 BOT_TOKEN = "xoxb-bench-token"  # the fake Slack's, on 127.0.0.1
@@ -73,6 +73,7 @@ class Options:
     concurrency: int
     rounds: int
     postgres: str  # a server URL the benchmark may create and drop databases with
+    catalogue: Path  # the replicas' CATALOGUE_FILE
     quick: bool
     json_file: Path | None
     keep: bool
@@ -86,6 +87,9 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--concurrency", type=int, default=16, help="partners filing at once")
     parser.add_argument("--rounds", type=int, help="rounds of every configuration (full: 2)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server (admin) URL")
+    parser.add_argument(
+        "--catalogue", type=Path, default=EXAMPLE_CATALOGUE, help="the replicas' catalogue"
+    )
     parser.add_argument("--json", type=Path, dest="json_file", help="write every figure here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
     args = parser.parse_args(argv)
@@ -99,6 +103,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         concurrency=args.concurrency,
         rounds=rounds,
         postgres=args.postgres,
+        catalogue=args.catalogue.resolve(),
         quick=args.quick,
         json_file=args.json_file,
         keep=args.keep,
@@ -262,7 +267,9 @@ async def measure(bench: Bench, options: Options, kind: str, count: int, round_n
     run = Run(database=kind, replicas=count, round=round_no)
     name = f"{kind}-x{count}-r{round_no}"
     async with database_for(kind, options, bench.workdir, name) as url:
-        setup = Setup(bench.slack.api_url, BOT_TOKEN, SIGNING_SECRET, url, bench.workdir)
+        setup = Setup(
+            bench.slack.api_url, BOT_TOKEN, SIGNING_SECRET, url, bench.workdir, options.catalogue
+        )
         replicas = [Replica(setup, f"{name}-{i}") for i in range(count)]
         try:
             await asyncio.gather(*(r.start() for r in replicas))
