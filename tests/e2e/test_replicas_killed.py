@@ -62,7 +62,7 @@ NO_BURST = FILINGS + 1
 # The digests fall due this long after the replicas are started: while partners still file.
 DIGEST_AFTER = dt.timedelta(seconds=40)
 WAIT_LIMIT = 300.0  # seconds any awaited moment (a digest, the last breach) may take
-HORIZON = dt.timedelta(hours=1)  # every timer due within this has fired by the end
+HORIZON = dt.timedelta(hours=1)  # every clock (warning, breach, promise) due within it fires
 MIDDAY = 12  # the shop's local hour at the start: no day (or daily allowance) ends in the run
 MISSED = "first response target missed"
 
@@ -76,6 +76,7 @@ class Schedule:
 
     @classmethod
     def starting(cls, now: dt.datetime) -> Schedule:
+        """The schedule of a run starting `now` (the system clock the replicas read too)."""
         offset = MIDDAY - now.hour  # -11 .. +12 hours, every one an Etc/GMT zone
         zone = "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc/GMT-5 is UTC+5
         local = now + dt.timedelta(hours=offset) + DIGEST_AFTER
@@ -210,6 +211,8 @@ class LoadBalancer:
 
 
 def fixed(index: int) -> Callable[[], Awaitable[int]]:
+    """Always replica `index`: the kills at set moments, whatever that replica is doing."""
+
     async def choose() -> int:
         return index
 
