@@ -136,11 +136,12 @@ def test_the_day_ends_with_the_digest_counting_what_happened(
     digest = [s for s in seen if s.where == "#supervisors" and "Digest so far" in s.body]
     assert len(digest) == 1 and seen.index(digest[0]) >= len(seen) - 3, "at the end of the day"
     body = digest[0].body
-    assert "New: *3* (0): REQ-1, REQ-2, REQ-3" in body
-    assert "Resolved: *3* (0)" in body and "Reopened: *1* (0): REQ-1" in body
+    assert "New: *6* (0): REQ-1, REQ-2, REQ-3, REQ-4, REQ-5, REQ-6" in body
+    assert "Resolved: *6* (0)" in body and "Reopened: *1* (0): REQ-1" in body
     assert "Promised updates kept: *5* (0), lapsed: *0* (0)" in body
     assert "Polls answered: *100 % (3 of 3)*" in body and "Open: *0*" in body
     assert "REQ-1 rated 2 of 5" in body
+    assert "Suspected outages alerted: *1* (0), declared: *1*, not an outage: *0*" in body
 
 
 def test_a_fix_alex_shared_answers_jordan_before_filing_and_alex_gets_the_credit(
@@ -148,7 +149,47 @@ def test_a_fix_alex_shared_answers_jordan_before_filing_and_alex_gets_the_credit
 ) -> None:
     text = played[0]
     assert text.index("ticking “Share this fix") < text.index("the form shows the fix Alex")
-    assert "REQ-4" not in text, "nothing was filed"
+    answered = text.index("the form shows the fix Alex")
+    assert "is filed" not in text[answered : text.index("*REQ-4* is filed")], "nothing was filed"
     [digest] = [s for s in parse(text) if "Digest so far" in s.body]
     assert "Answered by shared fixes: *1* (0): 1 before filing (nothing filed)" in digest.body
     assert "@alex: 0 open, 2 resolved, 1 answered by their shared fixes" in digest.body
+
+
+def test_three_phone_reports_raised_one_alert_that_was_declared_an_outage(
+    played: tuple[str, Path, Path],
+) -> None:
+    text = played[0]
+    seen = parse(text)
+    raised = [s for s in seen if s.where == "#triage" and "Suspected outage" in s.body]
+    assert len(raised) == 1, "one alert for the burst"
+    [alert] = raised
+    assert alert.seen_by == TECHNICIANS
+    assert all(f"REQ-{n}" in alert.body for n in (4, 5, 6)) and "Phones" in alert.body
+    assert "[Declare outage…]  [Not an outage]" in alert.body
+    third = next(s for s in seen if "*REQ-6* is filed" in s.body)
+    assert seen.index(third) < seen.index(alert), "raised by the third report"
+    told = [s for s in seen if s.where == "DM with Liaison, thread of REQ-6"]
+    assert told[0].seen_by == (CASEY,) and "technicians have been alerted" in told[0].body
+
+    caption = next(line for line in text.splitlines() if "presses Declare outage…" in line)
+    assert "Partners report: Desk phone has no dial tone" in caption, "the form came prefilled"
+    [decided] = [
+        s for s in seen if s.where == "#triage (updated in place)" and "Suspected outage" in s.body
+    ]
+    assert "Declared as OUT-2 by @sam" in decided.body and "[Declare" not in decided.body
+
+
+def test_declaring_from_the_alert_told_each_reporting_partner_in_their_thread(
+    played: tuple[str, Path, Path],
+) -> None:
+    seen = parse(played[0])
+    for number, partner in ((4, PAT), (5, JORDAN), (6, CASEY)):
+        linked = [
+            s
+            for s in seen
+            if s.where == f"DM with Liaison, thread of REQ-{number}" and "OUT-2" in s.body
+        ]
+        assert linked and linked[0].seen_by == (partner,)
+        assert "linked your request" in linked[0].body
+    assert any(s.where == "#announcements" and "OUT-2" in s.body for s in seen)

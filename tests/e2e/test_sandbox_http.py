@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,9 +14,11 @@ from bot.app.cli import main
 from bot.app.sandbox.cli import running_sandbox
 from bot.app.sandbox.server import SandboxServer
 from tests.browser.conftest import START
+from tests.e2e import forms
 
 pytestmark = pytest.mark.e2e
-PAT = "U0PAT"
+PAT, SAM = "U0PAT", "U0SAM"
+REPLIES = r"\d+ repl(?:y|ies)"
 
 
 @pytest.fixture
@@ -112,3 +115,54 @@ def test_it_will_not_reuse_a_database(tmp_path: Path, capsys: pytest.CaptureFixt
     (tmp_path / "liaison.db").write_bytes(b"")
     assert main(["sandbox", "--keep-dir", str(tmp_path), "--port", "0"]) == 1
     assert "already exists; a fresh database is needed" in capsys.readouterr().err
+
+
+async def test_three_reports_on_one_service_show_a_newcomer_the_suspected_outage(
+    sandbox: SandboxServer,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        for user, words in (
+            (PAT, "Desk phone has no dial tone"),
+            ("U0JORDAN", "No dial tone on the DSN line"),
+            ("U0CASEY", "Hangar handsets are dead"),
+        ):
+            page = await page_of(http, sandbox, user)
+            page = await forms.press(http, sandbox.url, page, "Send", {"text": f"/request {words}"})
+            filled = {"in:service:service_select": "phones", "in:impact:impact_radio": "degraded"}
+            page = await forms.press(http, sandbox.url, page, "Submit", filled)
+            assert "is filed" in page
+        thread = await follow(http, sandbox, page, REPLIES)
+        assert "technicians have been alerted" in thread, "the third partner is told"
+
+        triage = await page_of(http, sandbox, SAM, "C0TRIAGE")
+        assert "Suspected outage: Phones (voice, DSN, VoIP)" in triage
+        form = await forms.press(http, sandbox.url, triage, "Declare outage…")
+        assert "Partners report: Desk phone has no dial tone" in form, "prefilled from the reports"
+        await forms.press(http, sandbox.url, form, "Declare")
+
+        triage = await page_of(http, sandbox, SAM, "C0TRIAGE")
+        assert "Declared as OUT-1 by" in triage and "OUT-1</b> is declared" in triage
+        assert not any(
+            b.label == "Declare outage…" for f in forms.forms_of(triage) for b in f.buttons
+        )
+        dm = await page_of(http, sandbox, PAT)
+        assert "Outage: Phones (voice, DSN, VoIP)" in dm
+        thread = await follow(http, sandbox, dm, REPLIES)
+        assert "linked your request" in thread, "told in the request's own thread"
+
+
+async def page_of(
+    http: aiohttp.ClientSession, server: SandboxServer, user: str, place: str = ""
+) -> str:
+    """The page as `user` sees it, in their DM or in a channel."""
+    params = {"as": user, **({"in": place} if place else {})}
+    async with http.get(server.url, params=params) as answer:
+        return await answer.text()
+
+
+async def follow(http: aiohttp.ClientSession, server: SandboxServer, page: str, label: str) -> str:
+    """Follow the first link on the page whose text matches `label` (a thread's replies)."""
+    links = re.findall(rf"<a [^>]*href='([^']+)'[^>]*>{label}</a>", page)
+    assert links, f"no link {label!r} on the page"
+    async with http.get(server.url.rstrip("/") + html.unescape(links[0])) as answer:
+        return await answer.text()

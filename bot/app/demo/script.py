@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.app.demo.moves import ALEX, CASEY, JORDAN, MORGAN, PAT, SAM, Day, DemoError, Observer
+from bot.app.demo.suspected_outage import suspected_outage
 from bot.app.local import LocalLiaison
 
 NUDGE = "owed an update"
@@ -22,6 +23,7 @@ async def play_day(liaison: LocalLiaison, *, observer: Observer | None = None) -
     await _closing_the_loop(day)
     await _a_shared_fix(day)
     await _a_promise_kept(day)
+    await suspected_outage(day)
     await day.at("16:30", "Close of business.")
     await daily_digest(day)
 

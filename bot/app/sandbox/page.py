@@ -19,7 +19,9 @@ ROLE_HINTS = {
     "partner": "Type <code>/request</code> and what you need, in your DM with Liaison. "
     "Liaison writes back here: your number, the priority and when to expect what.",
     "technician": "New requests arrive as cards in #triage. Claim one, post an update, message "
-    "the partner, resolve it. Each card's thread is the request's history.",
+    "the partner, resolve it. Each card's thread is the request's history. When three partners "
+    "report one service within minutes (try Phones as Pat, Jordan and Casey), a suspected-outage "
+    "alert appears there too: <b>Declare outage…</b> opens the form already filled in.",
     "supervisor": "Digests, low poll scores and breaches arrive in #supervisors; "
     "your App Home shows the queue. Skip ahead a day to see the daily digest.",
 }
