@@ -348,10 +348,9 @@ class HomeViewer(Base):
     audience: Mapped[str | None] = mapped_column(String(12))
 
 
-# Related-request lookups narrow to one service's open and recently resolved requests first
-# (migration 0010, with the full-text indexes that storage/search.py ranks them by).
+# A service's open requests: those an outage declared on it links and tells (migration 0010).
+# Related-request lookups read the search indexes of storage/search.py, not this table.
 Index("ix_requests_service_status", Request.service_id, Request.status)
-Index("ix_requests_service_resolved", Request.service_id, Request.resolved_at)
 
 BURST_STATUSES = ("active", "declared", "dismissed")
 

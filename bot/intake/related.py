@@ -12,7 +12,6 @@ from bot.domain.awareness import (
     RESOLVED_LOOKBACK,
     RelatedRequest,
     first_line,
-    is_resolved,
     search_terms,
 )
 from bot.domain.model import RequestStatus
@@ -34,8 +33,6 @@ async def find_related(
         now=request.opened_at,
         limit=limit,
     )
-    resolved = [row.id for row in found if is_resolved(RequestStatus(row.status))]
-    texts = await search.resolutions(session, request_ids=resolved)
     return [
         RelatedRequest(
             number=row.number,
@@ -43,14 +40,20 @@ async def find_related(
             summary=row.summary,
             opened_at=row.opened_at,
             resolved_at=row.resolved_at,
-            resolution=first_line(texts[row.id]) if row.id in texts else None,
+            resolution=first_line(row.resolution) if row.resolution else None,
         )
         for row in found
     ]
 
 
 async def note_related(session: AsyncSession, request: RequestSummary, *, now: dt.datetime) -> int:
-    """Queue the card's first thread reply listing related requests; returns how many."""
+    """Queue the card's first thread reply listing related requests; returns how many.
+
+    First forgets the service's requests resolved before the lookback, so the index holds
+    only what a lookup can offer (the lookup checks the time itself, so this is upkeep only).
+    """
+    before = request.opened_at - RESOLVED_LOOKBACK
+    await search.forget_resolved(session, service_id=request.service_id, before=before)
     related = await find_related(session, request)
     if related:
         await notices.card_thread_reply(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from alembic import command
 from sqlalchemy import delete
+from sqlalchemy.engine import Connection
 
 from bot.clock import ManualClock
 from bot.domain.awareness import search_terms
 from storage import history, requests, search
-from storage.engine import Database
+from storage.engine import Database, create_engine
+from storage.migrate import alembic_config
 from storage.models import Request
 from tests.factories import make_request
 
@@ -24,7 +27,7 @@ async def related(database: Database, text: str, now: dt.datetime, **kw: object)
             service_id=str(kw.get("service", "network")),
             terms=search_terms(text),
             exclude_id=int(str(kw.get("exclude", 0))),
-            resolved_since=now - MONTH,
+            resolved_since=kw.get("since", now - MONTH),  # type: ignore[arg-type]
             now=now,
         )
     return [r.number for r in rows]
@@ -80,12 +83,13 @@ async def test_the_index_follows_edits_status_changes_and_deletions(
     assert await related(database, "monitor toner", now) == []
 
 
-async def test_the_latest_resolution_of_each_request_is_read(
+async def test_resolved_matches_carry_their_latest_resolution(
     database: Database, clock: ManualClock
 ) -> None:
     now = clock.now()
     async with database.transaction() as session:
         row = await make_request(session, now=now, summary="Phone dead")
+        await make_request(session, now=now, summary="Phone line crackles")
         for text in ("Swapped the cable.", "Replaced the handset.\nTested."):
             await history.append_event(
                 session,
@@ -96,9 +100,20 @@ async def test_the_latest_resolution_of_each_request_is_read(
                 partner_visible=True,
                 text=text,
             )
+        await requests.set_fields(
+            session, request_id=row.id, values={"status": "resolved", "resolved_at": now}
+        )
     async with database.reading() as session:
-        found = await search.resolutions(session, request_ids=[row.id])
-    assert found == {row.id: "Replaced the handset.\nTested."}
+        found = await search.related_requests(
+            session,
+            service_id="network",
+            terms=["phone"],
+            exclude_id=0,
+            resolved_since=now - MONTH,
+            now=now,
+        )
+    resolutions = {r.number: r.resolution for r in found}
+    assert resolutions == {1: "Replaced the handset.\nTested.", 2: None}, "open: none yet"
 
 
 async def _id(database: Database, number: int) -> int:
@@ -106,3 +121,79 @@ async def _id(database: Database, number: int) -> int:
         row = await requests.get_request(session, number=number)
     assert row is not None
     return row.id
+
+
+async def test_claims_moves_and_reopenings_keep_the_index_true(
+    database: Database, clock: ManualClock
+) -> None:
+    now = clock.now()
+    async with database.transaction() as session:
+        row = await make_request(session, now=now, summary="Projector has no signal")
+    async with database.transaction() as session:
+        await requests.set_fields(session, request_id=row.id, values={"status": "in_progress"})
+    assert await related(database, "projector", now) == [1], "a claimed request is still open"
+
+    async with database.transaction() as session:
+        await requests.set_fields(session, request_id=row.id, values={"service_id": "av-vtc"})
+    assert await related(database, "projector", now) == [], "moved to another service"
+    assert await related(database, "projector", now, service="av-vtc") == [1]
+
+    async with database.transaction() as session:
+        done = {"status": "closed", "resolved_at": now - 2 * MONTH}
+        await requests.set_fields(session, request_id=row.id, values=done)
+    assert await related(database, "projector", now, service="av-vtc") == []
+    async with database.transaction() as session:
+        reopened = {"status": "in_progress", "resolved_at": None}
+        await requests.set_fields(session, request_id=row.id, values=reopened)
+    assert await related(database, "projector", now, service="av-vtc") == [1], "reopened"
+
+
+async def test_forgetting_drops_only_what_aged_out(database: Database, clock: ManualClock) -> None:
+    now = clock.now()
+    async with database.transaction() as session:
+        await make_request(session, now=now - 4 * MONTH, summary="Dock will not charge")
+        for age in (dt.timedelta(days=10), dt.timedelta(days=60)):
+            resolved = {"status": "resolved", "resolved_at": now - age}
+            await make_request(session, now=now - age, summary="Dock flickers", **resolved)
+    assert sorted(await related(database, "dock", now)) == [1, 2], "open, resolved 10 days ago"
+    long_ago = now - 3 * MONTH
+    assert sorted(await related(database, "dock", now, since=long_ago)) == [1, 2, 3]
+
+    async with database.transaction() as session:
+        await search.forget_resolved(session, service_id="network", before=now - MONTH)
+        await search.forget_resolved(session, service_id="email", before=now)
+    assert sorted(await related(database, "dock", now)) == [1, 2], "a lookup offers the same"
+    assert sorted(await related(database, "dock", now, since=long_ago)) == [1, 2], "60 days ago"
+
+
+async def test_the_migration_indexes_what_was_filed_before_it(
+    database_url: str, clock: ManualClock
+) -> None:
+    await _migrate(database_url, "0010", down=True)
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            await make_request(session, now=clock.now(), summary="Badge reader rejects cards")
+        await _migrate(database_url, "head")
+        assert await related(database, "badge reader", clock.now()) == [1]
+        await _migrate(database_url, "0010", down=True)
+        await _migrate(database_url, "head")
+        assert await related(database, "badge reader", clock.now()) == [1], "down and up again"
+    finally:
+        await database.dispose()
+
+
+async def _migrate(url: str, revision: str, *, down: bool = False) -> None:
+    """Move the schema to `revision` as `liaison migrate` would (foreign keys off on SQLite)."""
+    engine = create_engine(url, writer=True, foreign_keys=False)
+
+    def move(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(move)
+    finally:
+        await engine.dispose()

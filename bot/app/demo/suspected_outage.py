@@ -45,9 +45,10 @@ async def suspected_outage(day: Day) -> None:
         summary="VoIP handsets in hangar 3 have no dial tone",
         details="Maintenance control cannot reach the flight line.",
     )
-    [alert] = _alerts(day) or [None]
-    if alert is None or DECLARE not in alert.action_ids():
-        raise DemoError("three phone reports in six minutes raised no alert in #triage")
+    raised = _alerts(day)
+    if len(raised) != 1 or DECLARE not in raised[0].action_ids():
+        raise DemoError("three phone reports in six minutes did not raise one alert in #triage")
+    alert = raised[0]
 
     form = await _declare_from_alert(day, alert)
     summary = _initial(form, SUMMARY_BLOCK)
