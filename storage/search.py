@@ -5,7 +5,7 @@ forgotten. A lookup's cost then follows the live queue, not the length of the hi
 
 - SQLite keeps an FTS5 table (`requests_fts`, migration 0010), each row tagged with its
   service and whether it is open or the week it was resolved in; it ranks with bm25.
-- PostgreSQL keeps `request_search` (migration 0011): the service, when the request was
+- PostgreSQL keeps `request_search` (migration 0013): the service, when the request was
   resolved (NULL while open) and a tsvector, with a GIN index; it ranks with ts_rank.
 
 Triggers on `requests` keep both current on every change; `forget_resolved` drops requests

@@ -1,7 +1,7 @@
 """request search on PostgreSQL: a narrow table of the requests a lookup can offer
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03
 """
 
@@ -126,8 +126,8 @@ SQLITE_DOWN = (
     _FTS_UPDATE.replace("WHEN {when} ", ""),
 )
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
