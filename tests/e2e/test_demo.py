@@ -150,7 +150,7 @@ def test_a_fix_alex_shared_answers_jordan_before_filing_and_alex_gets_the_credit
     text = played[0]
     assert text.index("ticking “Share this fix") < text.index("the form shows the fix Alex")
     answered = text.index("the form shows the fix Alex")
-    assert "is filed" not in text[answered : text.index("*REQ-4* is filed")], "nothing was filed"
+    assert "* is filed" not in text[answered : text.index("*REQ-4* is filed")], "nothing was filed"
     [digest] = [s for s in parse(text) if "Digest so far" in s.body]
     assert "Answered by shared fixes: *1* (0): 1 before filing (nothing filed)" in digest.body
     assert "@alex: 0 open, 2 resolved, 1 answered by their shared fixes" in digest.body
