@@ -31,6 +31,17 @@ async def current_burst(
     return await session.scalar(query)
 
 
+async def under_way(session: AsyncSession, *, since: dt.datetime) -> dict[str, dt.datetime]:
+    """Services with an undecided burst that had a report since `since`: its latest report."""
+    query = select(Burst.service_id, Burst.last_report_at).where(
+        Burst.status == "active", Burst.last_report_at >= since
+    )
+    latest: dict[str, dt.datetime] = {}
+    for service_id, last in await session.execute(query):
+        latest[service_id] = max(last, latest.get(service_id, last))
+    return latest
+
+
 async def reports_since(
     session: AsyncSession, *, service_id: str, since: dt.datetime, until: dt.datetime
 ) -> Sequence[Request]:

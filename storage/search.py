@@ -85,7 +85,7 @@ DELETE FROM request_search WHERE request_id IN (
     FOR UPDATE SKIP LOCKED
 )
 """
-_SQLITE_MERGE = "INSERT INTO requests_fts(requests_fts) VALUES ('optimize')"
+SQLITE_MERGE = "INSERT INTO requests_fts(requests_fts) VALUES ('optimize')"
 _SQLITE_FORGET = """
 DELETE FROM requests_fts WHERE rowid IN (
     SELECT rowid FROM requests_fts WHERE requests_fts MATCH :old
@@ -204,7 +204,7 @@ async def forget_resolved(session: AsyncSession, *, service_id: str, before: dt.
     old = " OR ".join(f'"{prefix}w{w}"' for w in range(last - PRUNE_WEEKS, last + 1))
     forgotten = _count(await session.execute(text(_SQLITE_FORGET), {"old": f"tag : ({old})"}))
     if forgotten:
-        await session.execute(text(_SQLITE_MERGE))
+        await session.execute(text(SQLITE_MERGE))
     return forgotten
 
 

@@ -158,6 +158,7 @@ async def build_runtime(
         **common,
         default_triage_channel=settings.triage_channel,
         committed=lambda: _wake_both(outbox, scheduler),
+        others_reporting=bursts.others_reporting,
     )
     digests = DigestDesk(
         **common,

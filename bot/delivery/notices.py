@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -46,15 +46,23 @@ def partner_key(request: RequestSummary) -> str:
 
 
 async def requests_opened(
-    session: AsyncSession, *, requests: Sequence[RequestSummary], now: dt.datetime
+    session: AsyncSession,
+    *,
+    requests: Sequence[RequestSummary],
+    now: dt.datetime,
+    others_reporting: Collection[int] = (),
 ) -> None:
     """Queue each partner's confirmation DM and each new triage card, in the filing transaction.
 
     One statement for a whole batch of filings; nothing here waits on an earlier message.
+    The confirmations of the requests in `others_reporting` (ids) say that others are
+    reporting problems with the same service right now.
     """
     messages: list[dict[str, Any]] = []
     for request in requests:
-        blocks, text = partner_acknowledgement(request)
+        blocks, text = partner_acknowledgement(
+            request, others_reporting=request.id in others_reporting
+        )
         messages.append(
             {
                 "method": "chat.postMessage",

@@ -18,7 +18,7 @@ from bot.intake.related import note_related
 from bot.intake.shared_fixes import FixDesk
 from bot.outages.bursts import BurstDesk
 from bot.records.summaries import summarise_in
-from storage import requests, timers
+from storage import history, requests, timers
 from storage.models import Timer
 
 
@@ -46,6 +46,8 @@ class AwarenessDesk:
         if row is None:
             return
         request = summarise_in(row, self._catalogue)
+        opened = await history.latest_event(session, request_id=request.id, kinds=("opened",))
+        told = bool(opened is not None and opened.data.get("others_reporting"))
         await note_related(session, request, now=now)
-        await self.bursts.notice(session, request, now=now)
+        await self.bursts.notice(session, request, now=now, told=told)
         await self.fixes.offer_in_thread(session, request, now=now)

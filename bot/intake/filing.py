@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,6 +76,7 @@ class _Filing:
     service_name: str
     values: dict[str, Any]
     now: dt.datetime
+    others_reporting: bool = False  # the confirmation says others report the same service
 
     def row(self, number: int) -> dict[str, Any]:
         return {**self.values, "number": number}
@@ -124,6 +125,7 @@ class _Filing:
                 "details": request.details,
                 "needed_by": needed_by.isoformat() if needed_by else None,
                 **({"offered_fixes": list(offered)} if offered else {}),
+                **({"others_reporting": True} if self.others_reporting else {}),
             },
         }
 
@@ -139,8 +141,14 @@ class IntakeService:
         clock: Clock,
         default_triage_channel: str,
         committed: Callable[[], None],
+        others_reporting: Callable[[str], Awaitable[bool]] | None = None,
     ) -> None:
-        """Keep what filing needs; `committed` wakes the outbox after each commit."""
+        """Keep what filing needs; `committed` wakes the outbox after each commit.
+
+        `others_reporting` says, from memory, whether others are reporting problems with a
+        service right now (a suspected outage), so the confirmation can say so.
+        """
+        self._others_reporting = others_reporting
         self._catalogue = catalogue
         self._clock = clock
         self._default_channel = default_triage_channel
@@ -163,7 +171,11 @@ class IntakeService:
         Filings that arrive together are committed together (see GroupCommit). Inside a
         write deadline, WriterBusy means nothing was stored and the partner should try again.
         """
-        summary = await self._writer.submit(self._prepare(form))
+        filing = self._prepare(form)
+        if self._others_reporting is not None:
+            service_id = filing.values["service_id"]
+            filing = replace(filing, others_reporting=await self._others_reporting(service_id))
+        summary = await self._writer.submit(filing)
         logger.info(
             "request filed request=%s service=%s priority=%s partner=%s",
             summary.ref,
@@ -219,5 +231,8 @@ class IntakeService:
         now = self._clock.now()
         for hook in self._filed_hooks:
             await hook(session, filed, now)
-        await notices.requests_opened(session, requests=filed, now=now)
+        others_reporting = {r.id for f, r in zip(filings, filed, strict=True) if f.others_reporting}
+        await notices.requests_opened(
+            session, requests=filed, now=now, others_reporting=others_reporting
+        )
         return filed

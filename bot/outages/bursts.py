@@ -23,6 +23,7 @@ from bot.domain.outage import OutageStatus, format_outage_number
 from bot.domain.summary import RequestSummary
 from bot.outages.desk import OutageDesk
 from bot.outages.forms import DECLARABLE
+from bot.records.live import LiveRead
 from bot.views.awareness import burst_alert, burst_partner_note
 from bot.views.outage_modals import SUMMARY_MAX, DeclarePrefill
 from storage import bursts, outages, outbox
@@ -53,11 +54,35 @@ class BurstDesk:
         self._outages = outages
         self._default_channel = default_triage_channel
         self._committed = committed
+        self._under_way = LiveRead(
+            database=database, read=self._read_under_way, what="the suspected outages"
+        )
+
+    async def others_reporting(self, service_id: str) -> bool:
+        """Whether others are reporting problems with a service right now (an undecided burst).
+
+        Asked by every filing, answered from memory (see LiveRead): it waits for the database
+        only at start-up and right after this replica changed a burst.
+        """
+        service = self._catalogue.service(service_id)
+        if service is None:
+            return False
+        last = (await self._under_way.get()).get(service_id)
+        return last is not None and last >= self._clock.now() - service.burst_window
+
+    async def _read_under_way(self, session: AsyncSession) -> dict[str, dt.datetime]:
+        widest = max((s.burst_window for s in self._catalogue.services), default=dt.timedelta())
+        return await bursts.under_way(session, since=self._clock.now() - widest)
 
     async def notice(
-        self, session: AsyncSession, request: RequestSummary, *, now: dt.datetime
+        self, session: AsyncSession, request: RequestSummary, *, now: dt.datetime, told: bool
     ) -> None:
-        """After a filing commits: join, start or leave alone a burst on its service."""
+        """After a filing commits: join, start or leave alone a burst on its service.
+
+        A partner not `told` in the confirmation that others are reporting the same service
+        (the burst began with this report, or this replica had not yet heard of it) is told
+        in the request's thread instead.
+        """
         service = self._catalogue.service(request.service_id)
         if service is None or await self._outage_open(session, service.id):
             return  # a declared outage has its own banner, Follow button and links
@@ -69,8 +94,9 @@ class BurstDesk:
             burst.request_ids = sorted([*burst.request_ids, request.id])
             burst.last_report_at = max(burst.last_report_at, request.opened_at)
             if burst.status == BurstStatus.ACTIVE:
+                self._under_way.forget_after_commit(session)
                 await self._refresh(session, burst, now=now)
-        if burst is not None and burst.status == BurstStatus.ACTIVE:
+        if burst is not None and burst.status == BurstStatus.ACTIVE and not told:
             note = burst_partner_note(service.name)
             await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
 
@@ -89,6 +115,7 @@ class BurstDesk:
         async with self._db.transaction() as session:
             burst = await self._undecided(session, burst_id)
             burst.status, burst.decided_by, burst.decided_at = BurstStatus.DISMISSED, actor, now
+            self._under_way.forget_after_commit(session)
             summary = await self._refresh(session, burst, now=now)
         self._committed()
         logger.info("suspected outage dismissed burst=%s actor=%s", burst_id, actor)
@@ -119,6 +146,7 @@ class BurstDesk:
             return
         burst.status, burst.decided_by, burst.decided_at = BurstStatus.DECLARED, actor, now
         burst.outage_id = outage.id
+        self._under_way.forget_after_commit(session)
         for row in await bursts.requests_by_id(session, ids=burst.request_ids):
             if row.outage_id is None and _is_open(row):
                 await self._outages.link_request(
@@ -151,6 +179,7 @@ class BurstDesk:
             detected_at=now,
             request_ids=[r.id for r in reports],
         )
+        self._under_way.forget_after_commit(session)
         blocks, text = burst_alert(await self._summary(session, burst))
         channel = service.triage_channel or self._default_channel
         await outbox.enqueue(

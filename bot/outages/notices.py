@@ -135,10 +135,20 @@ async def tell(
             method="chat.postMessage",
             args=message_args(user, [], text) | {"blocks": rendered},
             ordering_key=person_key(user),
-            dedupe_key=f"outage:{change.outage.id}:{key}:{user}",
+            dedupe_key=_person_key(change.outage.id, key, user),
         )
         count += 1
     return count
+
+
+async def was_told(session: AsyncSession, *, outage_id: int, key: str, user: str) -> bool:
+    """Whether `user` was sent (or has queued) the direct message about one change (`key`)."""
+    dedupe_key = _person_key(outage_id, key, user)
+    return await outages.message_by_dedupe_key(session, dedupe_key=dedupe_key) is not None
+
+
+def _person_key(outage_id: int, key: str, user: str) -> str:
+    return f"outage:{outage_id}:{key}:{user}"
 
 
 def _channel_key(row: Outage) -> str:

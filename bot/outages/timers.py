@@ -134,7 +134,10 @@ class OutageTimers:
         note = linked_card_note(outage, by=(timer.data or {}).get("by"))
         await notices.card_thread_reply(session, request=summary, rendered=note, now=now)
         if outage.status.is_live and summary.status.is_open:
-            note = linked_request_note(outage, summary.ref)
+            told = await outage_notices.was_told(
+                session, outage_id=row.id, key=OutageEvent.DECLARED.value, user=summary.partner_id
+            )
+            note = linked_request_note(outage, summary.ref, announced=told)
             await notices.partner_thread_reply(session, request=summary, rendered=note, now=now)
 
     async def _spread(

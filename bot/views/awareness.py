@@ -51,13 +51,18 @@ def burst_alert(burst: BurstSummary) -> Rendered:
     return blocks, text
 
 
-@speaks
-def burst_partner_note(service_name: str) -> Rendered:
-    """Told to a partner who files while others report the same service failing."""
-    text = (
+def others_reporting(service_name: str) -> str:
+    """The word to a partner who files while others report the same service failing."""
+    return (
         f"Others are reporting problems with {escape(service_name)} right now; "
         "technicians have been alerted."
     )
+
+
+@speaks
+def burst_partner_note(service_name: str) -> Rendered:
+    """In the request's thread, when the confirmation went out before the burst was known."""
+    text = others_reporting(service_name)
     return [SectionBlock(text=md(text))], text
 
 

@@ -244,8 +244,22 @@ def linked_resolution_message(result: LinkedResolution) -> Rendered:
 
 
 @speaks
-def linked_request_note(outage: OutageSummary, request_ref: str) -> Rendered:
-    """In the partner's request thread: their request was filed during a known outage."""
+def linked_request_note(
+    outage: OutageSummary, request_ref: str, *, announced: bool = False
+) -> Rendered:
+    """In the partner's request thread: their request belongs to a known outage.
+
+    `announced`: the partner was sent the outage's own message when it was declared, moments
+    or hours ago, with what to expect and when; this note then only ties the request to it.
+    """
+    if announced:
+        text = (
+            f"{MARK[outage.kind]} We have linked your request {request_ref} to {outage.ref}, the "
+            f"{outage.kind.label.lower()} of *{escape(outage.service_name)}* we told you about "
+            "in its own message: its updates are yours, and your request may be resolved "
+            "together with it. If your problem is something else, reply here and say so."
+        )
+        return [SectionBlock(text=md(text))], _plain(text)
     text = (
         f"{MARK[outage.kind]} {request_ref} is about *{escape(outage.service_name)}*, which has "
         f"a known {outage.kind.label.lower()} ({outage.ref}). We have linked your request to "

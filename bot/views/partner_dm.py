@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.summary import RequestSummary
+from bot.views.awareness import others_reporting as others_reporting_line
 from bot.views.ids import ActionId
 from bot.views.text import escape, md, plain, quote, slack_date, speaks, truncate
 
@@ -19,13 +20,20 @@ REPLY_HINT = "Reply in this thread to add information; it reaches the technician
 
 
 @speaks
-def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
-    """The confirmation DM: number, priority and honest times for what happens next."""
+def partner_acknowledgement(
+    request: RequestSummary, *, others_reporting: bool = False
+) -> tuple[list[Block], str]:
+    """The confirmation DM: number, priority and honest times for what happens next.
+
+    `others_reporting`: others are reporting problems with the same service right now (a
+    suspected outage no one has declared yet), which the partner learns at once.
+    """
     header = (
         f"*{request.ref}* is filed: *{escape(request.service_name)}*, "
         f"priority *{request.priority}* ({request.impact.label.lower()})\n"
         f"{quote(truncate(request.summary, 150))}"
     )
+    aware = others_reporting_line(request.service_name) if others_reporting else ""
     next_steps = (
         "*What happens next*\n"
         f"• A technician will respond by {slack_date(request.first_response_due)}.\n"
@@ -38,6 +46,7 @@ def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
         )
     blocks: list[Block] = [
         SectionBlock(text=md(header)),
+        *([SectionBlock(text=md(f":rotating_light: {aware}"))] if aware else []),
         SectionBlock(text=md(next_steps)),
         ContextBlock(
             elements=[
@@ -63,6 +72,8 @@ def partner_acknowledgement(request: RequestSummary) -> tuple[list[Block], str]:
         f"{request.ref} filed ({request.priority}). First response by "
         f"{slack_date(request.first_response_due)}."
     )
+    if aware:
+        text += f" {aware}"
     return blocks, text
 
 

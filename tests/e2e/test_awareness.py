@@ -117,7 +117,9 @@ async def test_a_burst_raises_exactly_one_alert_updated_in_place_and_tells_the_n
     await file_request(desk, PAT, service="email", summary="Calendar will not load")
     [alert] = alerts(desk)
     assert "REQ-4" in alert.rendered and alert.edits, "the same alert, edited"
-    assert any(TOLD in n for n in confirmation_thread(desk, PAT, -1))
+    [confirmation] = [m for m in desk.slack.dm_messages(PAT) if "REQ-4" in m.rendered]
+    assert TOLD in confirmation.rendered and TOLD in confirmation.text, "in the confirmation"
+    assert not any(TOLD in n for n in replies(desk, confirmation)), "and not again below it"
 
 
 async def test_not_an_outage_silences_the_rest_of_the_burst(desk: LocalLiaison) -> None:
@@ -177,7 +179,11 @@ async def test_declaring_from_the_alert_links_the_reports_and_their_partners_hea
         row = await stored(desk, number)
         assert row is not None and row.outage_id is not None, f"REQ-{number} linked"
     for user in (PAT, CASEY, JORDAN):
-        assert any("linked your request" in n for n in confirmation_thread(desk, user, 0))
+        [notice] = [m for m in desk.slack.dm_messages(user) if "OUT-1" in m.rendered]
+        assert "What happens next" in notice.rendered, "the outage's own message"
+        [linked] = [n for n in confirmation_thread(desk, user, 0) if "OUT-1" in n]
+        assert "linked your request REQ-" in linked and "told you about" in linked
+        assert "What happens next" not in linked, "said once, in the outage's message"
     [alert] = alerts(desk)
     assert "Declared as OUT-1 by @sam" in alert.rendered
     assert not set(ALERT_ACTIONS) & set(alert.action_ids())
@@ -190,7 +196,13 @@ async def test_declaring_from_the_alert_links_the_reports_and_their_partners_hea
     assert len(alerts(desk)) == 1, "an outage is open: no new alert"
     [latest] = [m for m in desk.slack.dm_messages(PAT) if "REQ-4" in m.rendered]
     assert not any(TOLD in n for n in replies(desk, latest))
-    assert any("linked your request" in n for n in replies(desk, latest))
+    assert any("linked your request REQ-4 to OUT-1" in n for n in replies(desk, latest)), (
+        "told at declaring"
+    )
+    await file_request(desk, MORGAN, service="email", summary="No mail here either")
+    [first] = desk.slack.dm_messages(MORGAN)
+    [linked] = [n for n in replies(desk, first) if "OUT-1" in n]
+    assert "linked your request" in linked and "What happens next" in linked, "never told before"
 
 
 async def test_reports_spread_wider_than_the_window_are_no_burst(desk: LocalLiaison) -> None:

@@ -92,10 +92,11 @@ def test_request_modal_is_valid_and_prefilled(catalogue: Catalogue) -> None:
         lambda: triage_card(summary(details="", source_link=None, needed_by=None)),
         lambda: partner_acknowledgement(summary()),
         lambda: partner_acknowledgement(summary(next_update_due=None)),
+        lambda: partner_acknowledgement(summary(), others_reporting=True),
         lambda: help_message("/request"),
         lambda: help_message("/request", not_understood="w" * 500),
     ],
-    ids=["card", "card-minimal", "ack", "ack-no-promise", "help", "help-unknown"],
+    ids=["card", "card-minimal", "ack", "ack-no-promise", "ack-others", "help", "help-unknown"],
 )
 def test_messages_are_within_slack_limits(build: Any) -> None:
     blocks, text = build()
@@ -117,3 +118,13 @@ def test_card_shows_unassigned_and_mentions_the_partner() -> None:
     assert "<@U0PAT>" in rendered
     assert "_Unassigned_" in rendered
     assert "Fix &lt;this&gt; &amp; that" in text
+
+
+def test_the_confirmation_says_others_are_reporting_the_service_and_escapes_its_name() -> None:
+    blocks, text = partner_acknowledgement(
+        summary(service_name="Mail <b> & co"), others_reporting=True
+    )
+    rendered = str(dicts(blocks))
+    said = "Others are reporting problems with Mail &lt;b&gt; &amp; co right now"
+    assert said in rendered and said in text
+    assert "Others are reporting" not in str(dicts(partner_acknowledgement(summary())[0]))

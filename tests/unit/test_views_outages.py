@@ -164,6 +164,9 @@ MESSAGES: dict[str, Callable[[], tuple[list[Block], str]]] = {
     ),
     "linked-result-nothing": lambda: linked_resolution_message(LinkedResolution("OUT-3", (), ())),
     "linked-note": lambda: linked_request_note(longest(outage()), "REQ-9"),
+    "linked-note-announced": lambda: linked_request_note(
+        longest(outage()), "REQ-9", announced=True
+    ),
     "linked-card": lambda: linked_card_note(longest(outage())),
 }
 NOTICES: dict[str, Callable[[], OutageChange]] = {

@@ -193,6 +193,7 @@ MESSAGES: dict[str, Callable[[], tuple[list[Block], str]]] = {
     "card-amp-details": lambda: triage_card(summary(details="&" * 3000)),
     "ack": lambda: partner_acknowledgement(summary()),
     "ack-no-promise": lambda: partner_acknowledgement(summary(next_update_due=None)),
+    "ack-others-reporting": lambda: partner_acknowledgement(summary(), others_reporting=True),
     "thread-reply": lambda: partner_reply_in_card_thread(summary(), HOSTILE_EVENT * 100),
     "withdrawn": lambda: partner_withdrawn_message(summary(status=RequestStatus.WITHDRAWN)),
     "dm-offer": lambda: dm_offer_to_file(HOSTILE_EVENT * 100),
