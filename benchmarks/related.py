@@ -9,7 +9,8 @@ spread: a hundred everyday words and a long tail of 3,000 rarer ones. Everything
 30 days is closed, as is most of the last month; about a third of the last month and one
 request in two thousand before it are still open. Each lookup is what a new card's first reply
 costs: the ranked search with the resolutions of the resolved matches
-(storage.search.related_requests), one statement in a read transaction. PostgreSQL runs in a database of its own,
+(storage.search.related_requests), one statement in a read transaction. Before timing, the
+index is left as a running shop's upkeep keeps it. PostgreSQL runs in a database of its own,
 created for the run and dropped after it.
 """
 
@@ -39,6 +40,7 @@ from storage.migrate import upgrade_to_head
 from storage.models import Request, RequestEvent
 
 CHUNK = 10_000
+AIM_MS = 20.0  # issue #15: the lookup over a million requests, at the 99th percentile
 STEP = dt.timedelta(minutes=5)
 NOW = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
 SERVICES = ("network", "email", "phones", "accounts", "printers", "cyber", "av-vtc")
@@ -202,7 +204,8 @@ async def measure(url: str, *, requests: int, lookups: int, label: str) -> None:
         print(
             f"{label}: {requests:,} requests seeded in {seeded:.0f} s; {lookups} lookups: "
             f"p50 {statistics.median(timings):.1f} ms, p99 {p99:.1f} ms, "
-            f"max {timings[-1]:.1f} ms; {statistics.mean(found):.1f} related found on average"
+            f"max {timings[-1]:.1f} ms; {statistics.mean(found):.1f} related found on average; "
+            f"aim p99 <= {AIM_MS:.0f} ms: {'met' if p99 <= AIM_MS else 'NOT met'}"
         )
     finally:
         await database.dispose()
