@@ -112,7 +112,10 @@ class ClosingDesk:
                     data={"number": request.number},
                 )
                 rendered = resolution_with_confirmation(
-                    request, change.partner_message, auto_close_at=auto_close_at
+                    request,
+                    change.partner_message,
+                    auto_close_at=auto_close_at,
+                    with_outage=change.with_outage,
                 )
                 return PartnerNote(rendered, RESOLUTION_ROLE)
             case Action.CONFIRM:

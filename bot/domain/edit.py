@@ -22,3 +22,5 @@ class Edit:
     next_update_by: dt.datetime | None = None
     share_fix: bool = False  # resolving: offer this resolution to partners with the same problem
     fix_id: int | None = None  # closing by a shared fix: which one answered it
+    # Resolving with an outage (its ref) whose resolution the partner was already sent.
+    with_outage: str | None = None

@@ -72,3 +72,5 @@ class Change:
     partner_message: str = ""  # shown to the partner (raw, as typed)
     internal_note: str = ""  # shown only in the card's thread (raw, as typed)
     shared_fix: bool = False  # a resolution the technician shared with later partners
+    # Resolved with an outage (its ref) whose resolution the partner was already sent.
+    with_outage: str | None = None

@@ -11,12 +11,14 @@ from bot.domain.errors import DomainError, InvalidTransition
 from bot.domain.model import format_number
 from bot.domain.outage import (
     LinkedResolution,
+    OutageEvent,
     OutageKind,
     OutageStatus,
     OutageSummary,
     format_outage_number,
 )
 from bot.domain.transitions import Action
+from bot.outages import notices as outage_notices
 from bot.outages.rows import live_outage_row, outage_row
 from bot.outages.timers import OutageTimers
 from bot.triage.work import TriageService
@@ -54,19 +56,34 @@ class OutageLinks:
         self._scheduled = scheduled
 
     async def resolve_linked(self, number: int, *, actor: str) -> LinkedResolution:
-        """Resolve each open request linked to a resolved outage with the outage's resolution."""
+        """Resolve each open request linked to a resolved outage with the outage's resolution.
+
+        A partner who was sent the outage's resolution is not sent its text again: their
+        request's message says it was resolved with the outage and asks if it works now.
+        """
         await self._require_manager(actor)
+        ref = format_outage_number(number)
         async with self._db.reading() as session:
             row = await outage_row(session, number)
             if S(row.status) is S.OPEN:
-                raise InvalidTransition(f"Resolve {format_outage_number(number)} first.")
-            linked = [
-                r.number for r in await outages.open_linked_requests(session, outage_id=row.id)
-            ]
+                raise InvalidTransition(f"Resolve {ref} first.")
+            linked: list[tuple[int, Edit]] = []
+            for request in await outages.open_linked_requests(session, outage_id=row.id):
+                told = await outage_notices.was_told(
+                    session,
+                    outage_id=row.id,
+                    key=OutageEvent.RESOLVED.value,
+                    user=request.partner_id,
+                )
+                edit = Edit(
+                    Action.RESOLVE,
+                    partner_message=row.resolution or "",
+                    with_outage=ref if told else None,
+                )
+                linked.append((request.number, edit))
         resolved: list[str] = []
         skipped: list[tuple[str, str]] = []
-        edit = Edit(Action.RESOLVE, partner_message=row.resolution or "")
-        for request_number in linked:
+        for request_number, edit in linked:
             try:  # each request is its own change, checked and recorded as if done on its card
                 await self._triage.apply(request_number, actor=actor, edit=edit)
                 resolved.append(format_number(request_number))

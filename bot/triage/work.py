@@ -251,6 +251,7 @@ class TriageService:
             partner_message=edit.partner_message,
             internal_note=edit.internal_note,
             shared_fix=edit.share_fix and edit.action is Action.RESOLVE,
+            with_outage=edit.with_outage if edit.action is Action.RESOLVE else None,
         )
 
     def _values(

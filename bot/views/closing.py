@@ -20,7 +20,16 @@ from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary
 from bot.views.card_thread import labelled_quote
 from bot.views.ids import ClosingActionId, ClosingBlockId, ClosingCallbackId
-from bot.views.text import escape, md, mention, plain, slack_date, speaks, truncate
+from bot.views.text import (
+    escape,
+    md,
+    mention,
+    plain,
+    plain_words,
+    slack_date,
+    speaks,
+    truncate,
+)
 from bot.views.triage_modals import encode_request_metadata
 
 Rendered = tuple[list[Block], str]
@@ -30,11 +39,25 @@ SUMMARY_MAX = 150
 
 @speaks
 def resolution_with_confirmation(
-    request: RequestSummary, resolution: str, *, auto_close_at: dt.datetime
+    request: RequestSummary,
+    resolution: str,
+    *,
+    auto_close_at: dt.datetime,
+    with_outage: str | None = None,
 ) -> Rendered:
-    """Tell the partner it is resolved and let them say whether it really is, in one click."""
+    """Tell the partner it is resolved and let them say whether it really is, in one click.
+
+    `with_outage`: resolved together with that outage, whose own message already told the
+    partner what was fixed; saying it again a moment later would only repeat it.
+    """
     by = f" by {mention(request.assignee_id)}" if request.assignee_id else ""
     headline = f"*{request.ref}* has been resolved{by}."
+    if with_outage:
+        headline = (
+            f"*{request.ref}* has been resolved{by} together with {with_outage}; "
+            f"what was fixed is in our message about {with_outage}."
+        )
+        resolution = ""
     blocks: list[Block] = [SectionBlock(text=md(headline))]
     if resolution.strip():
         blocks.append(labelled_quote("*What was fixed:*", resolution))
@@ -58,8 +81,9 @@ def resolution_with_confirmation(
         if resolution.strip()
         else ""
     )
+    said = plain_words(headline) if with_outage else f"{request.ref} has been resolved{by}."
     return blocks, (
-        f"{request.ref} has been resolved{by}.{fixed} Is it working for you now? Answer with "
+        f"{said}{fixed} Is it working for you now? Answer with "
         f"the buttons: Yes, it's fixed, or No, still broken. If there is no answer, it closes "
         f"by itself on {slack_date(auto_close_at)}."
     )

@@ -34,12 +34,18 @@ def partner_acknowledgement(
         f"{quote(truncate(request.summary, 150))}"
     )
     aware = others_reporting_line(request.service_name) if others_reporting else ""
+    respond = f"• A technician will respond by {slack_date(request.first_response_due)}."
+    if request.next_update_due == request.first_response_due:
+        # Usually the same moment: one promise, said once.
+        respond = (
+            f"• You will hear from us by {slack_date(request.next_update_due)} at the latest: "
+            "a technician will respond by then, even if there is no news yet."
+        )
     next_steps = (
-        "*What happens next*\n"
-        f"• A technician will respond by {slack_date(request.first_response_due)}.\n"
+        f"*What happens next*\n{respond}\n"
         f"• Our target to resolve it is {slack_date(request.resolution_due)}."
     )
-    if request.next_update_due:
+    if request.next_update_due and request.next_update_due != request.first_response_due:
         next_steps += (
             f"\n• You will hear from us by {slack_date(request.next_update_due)} "
             "at the latest, even if there is no news yet."

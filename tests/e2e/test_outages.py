@@ -287,7 +287,12 @@ async def test_resolving_offers_to_resolve_the_linked_requests_together(
     withdrawn = await stored(liaison, 3)
     assert withdrawn is not None and withdrawn.status == "withdrawn"
     [pat_ack] = liaison.slack.dm_messages(PAT)[:1]
-    assert "The carrier replaced the fibre" in _thread_text(liaison, pat_ack)
+    thread = _thread_text(liaison, pat_ack)
+    assert "REQ-1* has been resolved together with OUT-1" in thread
+    assert "Is it working for you now?" in thread
+    assert "The carrier replaced the fibre" not in thread, "said once, in the outage's message"
+    [resolved] = [m for m in liaison.slack.dm_messages(PAT) if "Resolved: outage" in m.rendered]
+    assert "The carrier replaced the fibre" in resolved.rendered
     result = liaison.slack.ephemerals(SAM)[-1]
     assert "REQ-1" in result.rendered and "REQ-2" in result.rendered
 

@@ -155,6 +155,9 @@ MESSAGES: dict[str, Callable[[], tuple[list[Block], str]]] = {
     "resolution-unassigned": lambda: resolution_with_confirmation(
         UNASSIGNED, "", auto_close_at=NOW
     ),
+    "resolution-with-outage": lambda: resolution_with_confirmation(
+        REQUEST, LONG, auto_close_at=NOW, with_outage="OUT-3"
+    ),
     "confirmed": lambda: confirmed_message(REQUEST),
     "auto-closed": lambda: auto_closed_message(REQUEST, reopen_until=NOW),
     "reopened": lambda: reopened_message(REQUEST),
@@ -230,6 +233,18 @@ def test_resolution_asks_fixed_or_broken_and_says_when_it_closes_by_itself() -> 
     whole = rendered(blocks, text)
     assert "<@U0TECH>" in whole and "> Swapped the switch" in whole
     assert f"<!date^{int(NOW.timestamp())}^" in whole and "closes by itself" in whole
+
+
+def test_resolved_with_an_outage_points_to_its_message_and_still_asks() -> None:
+    blocks, text = check_message(
+        resolution_with_confirmation(
+            REQUEST, "Swapped the switch", auto_close_at=NOW, with_outage="OUT-3"
+        )
+    )
+    whole = rendered(blocks, text)
+    assert "together with OUT-3" in whole and "our message about OUT-3" in whole
+    assert "Swapped the switch" not in whole, "the outage's message said it"
+    assert by_action(blocks, A.CONFIRM_FIXED) and by_action(blocks, A.STILL_BROKEN)
 
 
 def test_unassigned_resolution_names_nobody() -> None:
