@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue, Service
@@ -62,12 +63,18 @@ class BurstDesk:
         """Whether others are reporting problems with a service right now (an undecided burst).
 
         Asked by every filing, answered from memory (see LiveRead): it waits for the database
-        only at start-up and right after this replica changed a burst.
+        only at start-up and right after this replica changed a burst. A read that fails
+        never stops a filing: the partner is then told in the thread, after it.
         """
         service = self._catalogue.service(service_id)
         if service is None:
             return False
-        last = (await self._under_way.get()).get(service_id)
+        try:
+            under_way = await self._under_way.get()
+        except (SQLAlchemyError, OSError) as failed:
+            logger.warning("could not tell whether others report %s: %r", service_id, failed)
+            return False
+        last = under_way.get(service_id)
         return last is not None and last >= self._clock.now() - service.burst_window
 
     async def _read_under_way(self, session: AsyncSession) -> dict[str, dt.datetime]:
