@@ -1,5 +1,8 @@
 """Load benchmark: bare Bolt, a naive handler and Liaison, side by side, against their targets.
 
+Liaison runs twice: as deployed, and without the awareness after each filing, so the cost of
+that feature on filing throughput is measured in the same run (issue #15: within 10 %).
+
 Run `.venv/bin/python -m benchmarks.load` (about ten minutes) or `--quick` (a smoke run of
 about a minute). See benchmarks/README.md for how each figure is measured.
 """
@@ -29,13 +32,23 @@ from benchmarks.memory import MemoryFigures, measure_memory, seed
 from benchmarks.report import (
     APPS,
     Figures,
+    awareness_comparison,
+    awareness_verdict,
+    format_awareness,
     format_table,
     format_targets,
     lines,
     targets,
 )
 from benchmarks.runs import Bench, Kind, Result, kept_up, measure
-from benchmarks.servers import SERVER_CORE, AppKind, ServerProcess, ServerSpec, pin_to
+from benchmarks.servers import (
+    LIAISON_APPS,
+    SERVER_CORE,
+    AppKind,
+    ServerProcess,
+    ServerSpec,
+    pin_to,
+)
 from benchmarks.workload import capture_templates, start_slack
 from bot.app.local import SIGNING_SECRET
 
@@ -118,7 +131,7 @@ def spec(app: AppKind, slack: FakeSlack, workdir: Path, database: str) -> Server
 
 
 async def run(options: Options, workdir: Path) -> Figures:
-    """Start the fake Slack and the three servers, measure, stop everything."""
+    """Start the fake Slack and the four servers, measure, stop everything."""
     slack = FakeSlack()
     await slack.start()
     servers = {app: ServerProcess(spec(app, slack, workdir, f"{app}.sqlite3")) for app in APPS}
@@ -135,7 +148,8 @@ async def run(options: Options, workdir: Path) -> Figures:
             await simulator.stop()
         bench = Bench(slack, servers, session, templates)
         figures = await _measure_all(bench, options)
-        servers["liaison"].stop()
+        for app in LIAISON_APPS:  # the memory run starts a Liaison of its own
+            servers[app].stop()
         if options.memory_requests:
             figures.memory = await _memory(bench, options, workdir)
         return figures
@@ -282,6 +296,8 @@ def to_json(figures: Figures, elapsed: float) -> dict[str, Any]:
         }
 
     rows = lines(figures)
+    comparison = awareness_comparison(figures)
+    worst, within = awareness_verdict(comparison)
     return {
         "elapsed_s": elapsed,
         "closed": [result(r) for r in figures.closed],
@@ -290,6 +306,11 @@ def to_json(figures: Figures, elapsed: float) -> dict[str, Any]:
         "c64": [result(r) for r in figures.c64],
         "memory": asdict(figures.memory) if figures.memory else None,
         "table": {row.label: row.values for row in rows},
+        "awareness": {
+            "figures": [{**asdict(c), "difference_pct": c.difference} for c in comparison],
+            "difference_pct": worst.difference if worst else None,
+            "within": within,
+        },
         "targets": [
             {"target": name, "measured": measured, "met": met}
             for name, measured, met in targets(figures, rows)
@@ -315,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = "quick (smoke run, not for comparison)" if options.quick else "full"
     print(
         f"Liaison load benchmark, {mode}: concurrency 16, {options.rounds} x "
-        f"{options.seconds:g} s interleaved (bare, naive, liaison), medians; {elapsed:.0f} s"
+        f"{options.seconds:g} s interleaved ({', '.join(APPS)}), medians; {elapsed:.0f} s"
     )
     print(
         f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -327,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
     print(format_table(rows))
+    print()
+    print(format_awareness(awareness_comparison(figures)))
     print()
     print(format_targets(targets(figures, rows)))
     print()

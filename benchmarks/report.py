@@ -1,4 +1,8 @@
-"""The table: three apps side by side, medians over rounds, and each target met or missed."""
+"""The table: four apps side by side, medians over rounds, and each target met or missed.
+
+Beside the table, Liaison's filing throughput with the awareness after each filing against
+the same Liaison without it (issue #15: within 10 %).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from benchmarks.memory import MemoryFigures
 from benchmarks.runs import Result
 from benchmarks.servers import AppKind
 
-APPS: tuple[AppKind, ...] = ("bare", "naive", "liaison")
+APPS: tuple[AppKind, ...] = ("bare", "naive", "liaison", "liaison-unaware")
+AWARE: AppKind = "liaison"  # measured right before UNAWARE in every round
+UNAWARE: AppKind = "liaison-unaware"
+AWARENESS_COST = 0.10  # filing throughput with awareness at most this much below without
 GENERATOR_SATURATED = 0.85
 COMMAND_RATIO = 0.9
 COMMAND_P99_MS = 50.0
@@ -84,6 +91,13 @@ def lines(f: Figures) -> list[Line]:
             c,
             "submission",
             lambda r: _cpu(r, r.completed),
+            ".2f",
+        ),
+        _line(
+            "CPU ms per filing, until idle",
+            c,
+            "submission",
+            lambda r: r.idle_cpu_s * 1000 / r.completed if r.completed else None,
             ".2f",
         ),
         Line("open loop: steady filings/s kept up", {a: f.open_rates.get(a) for a in APPS}),
@@ -182,6 +196,7 @@ def targets(f: Figures, rows: Sequence[Line]) -> list[tuple[str, str, bool | Non
             f"{rate:.0f}/s vs {naive_rate:.0f}/s",
             rate >= naive_rate,
         ),
+        awareness_target(awareness_comparison(f)),
         (
             "c=64: no ack later than 3 s, no lost filing",
             f"max ack {late:.0f} ms, {failed:.0f} failed, {lost:.0f} lost",
@@ -219,3 +234,140 @@ def format_targets(items: Sequence[tuple[str, str, bool | None]]) -> str:
     return "\n".join(
         f"{name.ljust(width)}  {verdict[met]:10}  {measured}" for name, measured, met in items
     )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One throughput figure of Liaison with the awareness after filing and without it."""
+
+    label: str
+    short: str  # the figure's name in the target's one line
+    aware: float | None  # the table's value (median over rounds)
+    unaware: float | None
+    ratio: float | None  # aware / unaware: the median of each round's ratio when per round
+    judged: bool  # completed filings are; acks are shown only (an ack is not a filing done)
+    low: float | None = None  # the lowest and highest round's ratio (None: one value)
+    high: float | None = None
+
+    @property
+    def difference(self) -> float | None:
+        """Per cent by which the aware figure is above (+) or below (-) the unaware one."""
+        return None if self.ratio is None else (self.ratio - 1) * 100
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or math.isnan(a) or math.isnan(b) or b <= 0:
+        return None
+    return a / b
+
+
+def _paired(
+    label: str,
+    short: str,
+    results: Sequence[Result],
+    get: Callable[[Result], float | None],
+    *,
+    judged: bool,
+) -> Comparison:
+    """Each round's aware figure over the unaware one measured right after it, then the median.
+
+    Pairing within a round cancels most of the host's speed swings, which a ratio of the two
+    medians over all rounds would keep.
+    """
+    ratios = []
+    for n in sorted({r.round for r in results}):
+        aware = [get(r) for r in results if r.app == AWARE and r.round == n]
+        unaware = [get(r) for r in results if r.app == UNAWARE and r.round == n]
+        ratio = _ratio(aware[0], unaware[0]) if len(aware) == len(unaware) == 1 else None
+        if ratio is not None:
+            ratios.append(ratio)
+    return Comparison(
+        label=label,
+        short=short,
+        aware=_median([get(r) for r in results if r.app == AWARE]),
+        unaware=_median([get(r) for r in results if r.app == UNAWARE]),
+        ratio=statistics.median(ratios) if ratios else None,
+        judged=judged,
+        low=min(ratios) if len(ratios) > 1 else None,
+        high=max(ratios) if len(ratios) > 1 else None,
+    )
+
+
+def awareness_comparison(f: Figures) -> list[Comparison]:
+    """Filing throughput with and without the awareness: closed loop (c=16) and open loop."""
+    submissions = [r for r in f.closed if r.kind == "submission"]
+    aware, unaware = f.open_rates.get(AWARE), f.open_rates.get(UNAWARE)
+    return [
+        _paired("submission acks/s (c=16)", "acks", submissions, _acks, judged=False),
+        _paired("completed filings/s (c=16)", "completed", submissions, _done, judged=True),
+        Comparison(
+            label="open loop: steady filings/s kept up",
+            short="open loop",
+            aware=aware,
+            unaware=unaware,
+            ratio=_ratio(aware, unaware),
+            judged=True,
+        ),
+    ]
+
+
+def _acks(r: Result) -> float:
+    return r.acks_per_s
+
+
+def _done(r: Result) -> float:
+    return r.completed_per_s
+
+
+def awareness_verdict(items: Sequence[Comparison]) -> tuple[Comparison | None, bool | None]:
+    """The judged figure furthest below its unaware value, and whether it is within 10 %.
+
+    (None, None) when a judged figure is missing, e.g. an app that completed nothing.
+    """
+    judged = [c for c in items if c.judged]
+    if not judged or any(c.ratio is None for c in judged):
+        return None, None
+    worst = min(judged, key=lambda c: c.ratio if c.ratio is not None else math.inf)
+    assert worst.ratio is not None
+    return worst, worst.ratio >= 1 - AWARENESS_COST
+
+
+def awareness_target(items: Sequence[Comparison]) -> tuple[str, str, bool | None]:
+    """(target, measured, met): every judged figure at most 10 % below its unaware value."""
+    name = f"filing throughput within {AWARENESS_COST * 100:.0f} % of Liaison without awareness"
+    measured = ", ".join(
+        f"{c.short} {_signed(c.difference)} ({_fmt(c.aware)} vs {_fmt(c.unaware)}/s)"
+        for c in items
+        if c.judged
+    )
+    _, met = awareness_verdict(items)
+    return name, measured, met
+
+
+def _signed(difference: float | None) -> str:
+    return "-" if difference is None else f"{difference:+.1f} %"
+
+
+def format_awareness(items: Sequence[Comparison]) -> str:
+    """Each figure with and without the awareness, their ratio, then the verdict in one line."""
+    width = max(len(c.label) for c in items)
+    out = [f"Awareness after filing: {AWARE} (with it) against {UNAWARE} (without it)"]
+    for c in items:
+        ratio = "-" if c.ratio is None else f"{c.ratio:.2f} x"
+        spread = "" if c.low is None else f"  (rounds {c.low:.2f}-{c.high:.2f} x)"
+        shown = "" if c.judged else "  (shown, not judged)"
+        out.append(
+            f"  {c.label.ljust(width)}  {_fmt(c.aware):>6} vs {_fmt(c.unaware):>6}  "
+            f"{ratio:>7}  {_signed(c.difference):>8}{spread}{shown}"
+        )
+    worst, met = awareness_verdict(items)
+    limit = f"{AWARENESS_COST * 100:.0f} %"
+    if worst is None:
+        out.append("filing throughput with awareness: not judged (a figure is missing)")
+    else:
+        out.append(
+            f"filing throughput with awareness: {_signed(worst.difference)} against without "
+            f"(the lower of completed filings and open loop: {worst.short}), "
+            + (f"within {limit}" if met else f"NOT within {limit}")
+        )
+    return "\n".join(out)

@@ -1,7 +1,9 @@
 """The servers under load, each in its own process pinned to one core.
 
-Three apps: bare Bolt (listeners that only ack), a naive handler (ack, then one ORM insert and
-one chat.postMessage) and Liaison itself, built through its public entry points.
+Four apps: bare Bolt (listeners that only ack), a naive handler (ack, then one ORM insert and
+one chat.postMessage), Liaison itself, built through its public entry points, and the same
+Liaison with the desk's awareness after each filing switched off, so that feature's cost on
+filing throughput is measured side by side with it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ SLASH_COMMAND = "/request"
 CALLBACK_ID = "request_new"
 START_TIMEOUT = 60.0
 
-AppKind = Literal["bare", "naive", "liaison"]
+AppKind = Literal["bare", "naive", "liaison", "liaison-unaware"]
+# The real Liaison, with and without the awareness after each filing (build_runtime's switch).
+LIAISON_APPS: tuple[AppKind, ...] = ("liaison", "liaison-unaware")
 
 
 class NaiveBase(DeclarativeBase):
@@ -165,7 +169,7 @@ async def _serve(spec: ServerSpec, ready: Connection, profiler: cProfile.Profile
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    if spec.app == "liaison":
+    if spec.app in LIAISON_APPS:
         await _run_liaison(spec, ready, stop, profiler)
     else:
         await _run_bolt(spec, ready, stop, profiler)
@@ -174,7 +178,11 @@ async def _serve(spec: ServerSpec, ready: Connection, profiler: cProfile.Profile
 async def _run_liaison(
     spec: ServerSpec, ready: Connection, stop: asyncio.Event, profiler: cProfile.Profile | None
 ) -> None:
-    """The real Liaison as `liaison run` builds it: settings, build_runtime, LiaisonServer."""
+    """The real Liaison as `liaison run` builds it: settings, build_runtime, LiaisonServer.
+
+    `liaison-unaware` is the same app with the same settings, built with `awareness=False`:
+    no awareness timer at filing and no others-reporting check, nothing else changed.
+    """
     from bot.app.local import EXAMPLE_CATALOGUE, Workspace
     from bot.app.server import LiaisonServer
     from bot.app.wiring import build_runtime
@@ -199,7 +207,7 @@ async def _run_liaison(
         announcements_channel=workspace.announcements_channel,
     )
     await upgrade_to_head(settings.database_url)
-    runtime = await build_runtime(settings)
+    runtime = await build_runtime(settings, awareness=spec.app != "liaison-unaware")
     server = LiaisonServer(runtime)
     await server.start()
     assert server.port is not None
