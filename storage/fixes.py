@@ -9,7 +9,7 @@ the models do not describe them (see `storage.search.include_name`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,18 @@ async def get_fixes(session: AsyncSession, *, fix_ids: Sequence[int]) -> list[Sh
     rows = await session.scalars(select(SharedFix).where(SharedFix.id.in_(fix_ids)))
     found = {row.id: row for row in rows}
     return [found[i] for i in fix_ids if i in found]
+
+
+async def services_with_fixes(session: AsyncSession, *, service_ids: Collection[str]) -> set[str]:
+    """Which of these services have a fix still offered (most have none: no search needed)."""
+    if not service_ids:
+        return set()
+    query = (
+        select(SharedFix.service_id)
+        .where(SharedFix.service_id.in_(service_ids), SharedFix.retired_at.is_(None))
+        .distinct()
+    )
+    return set(await session.scalars(query))
 
 
 async def find_fixes(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -53,6 +53,18 @@ async def timeline(
     if partner_only:
         query = query.where(RequestEvent.partner_visible.is_(True))
     return (await session.scalars(query.order_by(RequestEvent.id))).all()
+
+
+async def opened_data(
+    session: AsyncSession, *, request_ids: Collection[int]
+) -> dict[int, dict[str, Any]]:
+    """What each request's filing recorded (offered fixes, whether others were reporting)."""
+    if not request_ids:
+        return {}
+    query = select(RequestEvent.request_id, RequestEvent.data).where(
+        RequestEvent.request_id.in_(request_ids), RequestEvent.kind == "opened"
+    )
+    return {request_id: data or {} for request_id, data in await session.execute(query)}
 
 
 async def latest_event(

@@ -46,6 +46,14 @@ async def get_request_by_id(session: AsyncSession, *, request_id: int) -> Reques
     return await session.get(Request, request_id)
 
 
+async def get_requests_by_id(session: AsyncSession, *, ids: Collection[int]) -> Sequence[Request]:
+    """Requests by primary key, oldest first (unknown ids are left out)."""
+    if not ids:
+        return []
+    query = select(Request).where(Request.id.in_(ids)).order_by(Request.id)
+    return (await session.scalars(query)).all()
+
+
 async def find_by_card(session: AsyncSession, *, channel: str, ts: str) -> Request | None:
     """The request whose triage card is this message."""
     query = select(Request).where(Request.card_channel == channel, Request.card_ts == ts)

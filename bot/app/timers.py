@@ -13,7 +13,7 @@ from __future__ import annotations
 from bot.closing.confirmation import ClosingDesk
 from bot.closing.follow_ups import FollowUpDesk
 from bot.closing.polls import PollDesk
-from bot.delivery.scheduler import TimerTable
+from bot.delivery.scheduler import TimerTable, Together
 from bot.domain.timers import TimerKind as K
 from bot.expectations.desk import Expectations
 from bot.intake.awareness import AwarenessDesk
@@ -38,7 +38,7 @@ def timer_table(
         # and threads under the card queued in the same transaction. The card's thread says
         # "Filed during OUT-1" before it lists related requests.
         (K.OUTAGE_LINKED, outages.timers.on_linked),
-        (K.FILED_AWARENESS, awareness.on_stored),
+        (K.FILED_AWARENESS, Together(awareness.on_stored)),
         # A target's warning, then its breach; a breach is said before the promise that fell
         # due with it (a new request's first promise is its first-response target) lapses.
         (K.FIRST_RESPONSE_WARNING, clocks.on_warning),

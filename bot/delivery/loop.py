@@ -31,12 +31,25 @@ class BackgroundLoop:
         self._work = work
         self._next_due = next_due
         self._wake = asyncio.Event()
+        self._nudge = asyncio.Event()  # an earlier look was asked for (wake_by)
+        self._look_by: dt.datetime | None = None
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Look for work now."""
         self._wake.set()
+
+    def wake_by(self, seconds: float) -> None:
+        """Look for work within `seconds` (Clock time), sooner if the loop was going to anyway.
+
+        For work that is due now but gains nothing from a pass of its own: everything asked
+        for within the same second is then done in one pass.
+        """
+        moment = self._clock.now() + dt.timedelta(seconds=seconds)
+        if self._look_by is None or moment < self._look_by:
+            self._look_by = moment
+            self._nudge.set()
 
     def start(self) -> None:
         """Run the loop as a background task."""
@@ -55,6 +68,7 @@ class BackgroundLoop:
     async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            self._look_by = None  # this pass looks; a wake_by from now on asks for the next
             try:
                 if await self._work():
                     continue
@@ -71,12 +85,24 @@ class BackgroundLoop:
         return min(self._idle_poll, max(0.0, (due - self._clock.now()).total_seconds()))
 
     async def _sleep(self, delay: float) -> None:
-        if self._stopping or self._wake.is_set():
-            return
-        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeper.cancel()
-            waker.cancel()
+        """Sleep `delay` seconds, less if woken or if wake_by asks for an earlier look."""
+        until = self._clock.now() + dt.timedelta(seconds=delay)
+        while not (self._stopping or self._wake.is_set()):
+            if self._look_by is not None:
+                until = min(until, self._look_by)
+            remaining = (until - self._clock.now()).total_seconds()
+            if remaining <= 0:
+                return
+            self._nudge.clear()
+            sleeper = asyncio.ensure_future(self._clock.sleep(remaining))
+            waker = asyncio.ensure_future(self._wake.wait())
+            nudger = asyncio.ensure_future(self._nudge.wait())
+            try:
+                done, _ = await asyncio.wait(
+                    {sleeper, waker, nudger}, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                for waiting in (sleeper, waker, nudger):
+                    waiting.cancel()
+            if sleeper in done:
+                return

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,23 @@ CHUNK = 50  # timers fired per transaction; a failing one sends its chunk to one
 RETRY_BASE = dt.timedelta(seconds=30)  # a failing timer is tried again after 30 s, 60 s, ...
 MAX_TRIES = 5  # ... and parked after this many failures, for an operator to look at
 TimerHandler = Callable[[AsyncSession, Timer, dt.datetime], Awaitable[None]]
-TimerTable = Sequence[tuple[str, TimerHandler]]
+TimersHandler = Callable[[AsyncSession, Sequence[Timer], dt.datetime], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Together:
+    """A handler that takes every due timer of its kind in a chunk at once.
+
+    For work done after every filing: one read for fifty requests instead of fifty reads.
+    Such timers fire after the chunk's other timers, without locking their request (the
+    handler must not change the request row), and a failing one falls back to one at a time
+    like any other.
+    """
+
+    handler: TimersHandler
+
+
+TimerTable = Sequence[tuple[str, TimerHandler | Together]]
 """Each kind of timer and its handler; timers of one subject due together fire in this order."""
 
 
@@ -58,7 +75,7 @@ class Scheduler:
         self._batch = batch
         self._idle_poll = idle_poll
         self._kinds = frozenset(kinds)
-        self._handlers: dict[str, TimerHandler] = {}
+        self._handlers: dict[str, TimerHandler | Together] = {}
         self._rank: dict[str, int] = {}
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
         self._wake_for: list[Callable[[dt.datetime], dt.datetime | None]] = []
@@ -118,6 +135,10 @@ class Scheduler:
         """New timers were committed; look again now."""
         self._loop.wake()
 
+    def wake_by(self, seconds: float) -> None:
+        """New timers due now were committed that can wait `seconds` to be fired together."""
+        self._loop.wake_by(seconds)
+
     async def run_pass(self) -> int:
         """Fire every timer due now (up to one batch) and run periodic jobs; returns the count."""
         async with self._lock:
@@ -167,8 +188,17 @@ class Scheduler:
 
     async def _fire_together(self, chunk: Sequence[Timer], now: dt.datetime) -> int:
         parked: list[Timer] = []
+        grouped: defaultdict[str, list[Timer]] = defaultdict(list)
         async with self._db.transaction() as session:
-            fired = sum([await self._fire_in(session, timer, now, parked) for timer in chunk])
+            fired = 0
+            for timer in chunk:
+                handler = self._handlers.get(timer.kind)
+                if isinstance(handler, Together):
+                    grouped[timer.kind].append(timer)
+                else:
+                    fired += await self._fire_in(session, timer, now, parked)
+            for kind, group in grouped.items():
+                fired += await self._fire_group(session, kind, group, now)
         for timer in parked:  # said once, after the commit that parked it
             logger.error("timer parked: no handler for kind=%s id=%s", timer.kind, timer.id)
         return fired
@@ -202,6 +232,17 @@ class Scheduler:
                 error,
             )
 
+    async def _fire_group(
+        self, session: AsyncSession, kind: str, group: Sequence[Timer], now: dt.datetime
+    ) -> int:
+        handler = self._handlers[kind]
+        assert isinstance(handler, Together)
+        owned = await timers.fire_many(session, timer_ids=[t.id for t in group], now=now)
+        mine = [t for t in group if t.id in owned]  # the others: another replica or pass
+        if mine:
+            await handler.handler(session, mine, now)
+        return len(mine)
+
     async def _fire_in(
         self, session: AsyncSession, timer: Timer, now: dt.datetime, parked: list[Timer]
     ) -> int:
@@ -224,6 +265,7 @@ class Scheduler:
             return 0
         if not await timers.fire(session, timer_id=timer.id, now=now):
             return 0  # another replica or pass fired it
+        assert not isinstance(handler, Together)  # those fire in _fire_group
         await handler(session, timer, now)
         return 1
 

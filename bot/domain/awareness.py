@@ -13,6 +13,8 @@ from bot.domain.model import RequestStatus, format_number
 RELATED_LIMIT = 3
 RESOLVED_LOOKBACK = dt.timedelta(days=30)
 MAX_TERMS = 8  # the summary's words come first; each costs on every match
+REPORTS_SHOWN = 10  # the latest reports a suspected-outage alert lists
+REPORTS_QUOTED = 5  # the first reports, whose words prefill the declare form
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that say nothing about what is wrong; a match on them alone is no sign of a relation.
 _STOP_TEXT = """a about after again all am an and any are as at be been before being but by can
@@ -90,9 +92,22 @@ class BurstSummary:
     service_name: str
     status: BurstStatus
     first_report_at: dt.datetime
+    # The first few and the latest few reports, oldest first: what the alert and the declare
+    # form show. A long burst is not read whole each time a report joins it.
     reports: tuple[BurstReport, ...]
     decided_by: str | None = None
     outage_ref: str | None = None
+    count: int | None = None  # every report in the burst; None: just those in `reports`
+
+    @property
+    def report_count(self) -> int:
+        """How many requests the burst holds."""
+        return len(self.reports) if self.count is None else self.count
+
+
+def shown_reports(request_ids: Sequence[int]) -> list[int]:
+    """Which of a burst's requests (ids, oldest first) its alert and declare form show."""
+    return list(dict.fromkeys([*request_ids[:REPORTS_QUOTED], *request_ids[-REPORTS_SHOWN:]]))
 
 
 def is_burst(opened: Sequence[dt.datetime], *, reports: int, window: dt.timedelta) -> bool:

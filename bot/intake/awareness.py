@@ -7,6 +7,7 @@ now (one statement for the whole batch), and the scheduler does the searching af
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from bot.intake.shared_fixes import FixDesk
 from bot.outages.bursts import BurstDesk
 from bot.records.summaries import summarise_in
 from storage import history, requests, timers
+from storage.fixes import services_with_fixes
 from storage.models import Timer
 
 
@@ -40,14 +42,29 @@ class AwarenessDesk:
         ]
         await timers.schedule_many(session, rows, now=now)
 
-    async def on_stored(self, session: AsyncSession, timer: Timer, now: dt.datetime) -> None:
-        """After the filing committed: related requests on its card, bursts on its service."""
-        row = await requests.get_request_by_id(session, request_id=timer.request_id or 0)
-        if row is None:
-            return
-        request = summarise_in(row, self._catalogue)
-        opened = await history.latest_event(session, request_id=request.id, kinds=("opened",))
-        told = bool(opened is not None and opened.data.get("others_reporting"))
-        await note_related(session, request, now=now)
-        await self.bursts.notice(session, request, now=now, told=told)
-        await self.fixes.offer_in_thread(session, request, now=now)
+    async def on_stored(
+        self, session: AsyncSession, fired: Sequence[Timer], now: dt.datetime
+    ) -> None:
+        """After filings committed, a chunk at once: bursts, related requests, shared fixes.
+
+        One read of the requests and of what their filings recorded serves the whole chunk,
+        and each service's burst is looked at once, so the work after a busy minute's filings
+        stays a small part of filing them. A request that joins a suspected outage already
+        alerted gets no related-requests reply: the alert in the channel lists its siblings.
+        """
+        ids = [t.request_id for t in fired if t.request_id is not None]
+        rows = await requests.get_requests_by_id(session, ids=ids)
+        recorded = await history.opened_data(session, request_ids=ids)
+        told = {i for i, data in recorded.items() if data.get("others_reporting")}
+        offered = {i for i, data in recorded.items() if data.get("offered_fixes")}
+        with_fixes = await services_with_fixes(session, service_ids={r.service_id for r in rows})
+        by_service: defaultdict[str, list[RequestSummary]] = defaultdict(list)
+        for row in rows:
+            by_service[row.service_id].append(summarise_in(row, self._catalogue))
+        for service_id, filed in by_service.items():
+            in_burst = await self.bursts.notice(session, filed, now=now, told=told)
+            await note_related(session, [r for r in filed if r.id not in in_burst], now=now)
+            if service_id in with_fixes:
+                for request in filed:
+                    if request.id not in offered:
+                        await self.fixes.offer_in_thread(session, request, now=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,21 +47,29 @@ async def find_related(
     ]
 
 
-async def note_related(session: AsyncSession, request: RequestSummary, *, now: dt.datetime) -> int:
-    """Queue the card's first thread reply listing related requests; returns how many.
+async def note_related(
+    session: AsyncSession, filed: Sequence[RequestSummary], *, now: dt.datetime
+) -> int:
+    """Queue each card's first thread reply listing related requests; returns how many cards.
 
-    First forgets the service's requests resolved before the lookback, so the index holds
-    only what a lookup can offer (the lookup checks the time itself, so this is upkeep only).
+    `filed` are new requests on one service. First forgets the service's requests resolved
+    before the lookback, once, so the index holds only what a lookup can offer (the lookup
+    checks the time itself, so this is upkeep only).
     """
-    before = request.opened_at - RESOLVED_LOOKBACK
-    await search.forget_resolved(session, service_id=request.service_id, before=before)
-    related = await find_related(session, request)
-    if related:
-        await notices.card_thread_reply(
-            session,
-            request=request,
-            rendered=related_requests_note(related, now=now),
-            now=now,
-            dedupe_key=f"req:{request.id}:related",
-        )
-    return len(related)
+    if not filed:
+        return 0
+    before = min(r.opened_at for r in filed) - RESOLVED_LOOKBACK
+    await search.forget_resolved(session, service_id=filed[0].service_id, before=before)
+    noted = 0
+    for request in filed:
+        related = await find_related(session, request)
+        if related:
+            await notices.card_thread_reply(
+                session,
+                request=request,
+                rendered=related_requests_note(related, now=now),
+                now=now,
+                dedupe_key=f"req:{request.id}:related",
+            )
+            noted += 1
+    return noted

@@ -27,7 +27,7 @@ from bot.domain.transitions import Action
 from bot.intake.filing import RequestForm
 from bot.views.shared_fixes import fix_taken_message, fixes_offer_message
 from bot.views.text import truncate
-from storage import fixes, history
+from storage import fixes
 from storage.engine import Database
 from storage.models import SharedFix
 
@@ -115,14 +115,12 @@ class FixDesk:
     async def offer_in_thread(
         self, session: AsyncSession, request: RequestSummary, *, now: dt.datetime
     ) -> int:
-        """After filing: offer matching fixes under the confirmation, unless the form showed some.
+        """After filing: offer matching fixes under the confirmation; returns how many.
 
-        A partner who saw fixes in the form and filed anyway has decided; one who never saw
-        any (no service chosen first, no Enter pressed) gets them here. Returns how many.
+        Only for a partner the form showed no fixes: one who saw some and filed anyway has
+        decided (the caller knows from what the filing recorded); one who never saw any (no
+        service chosen first, no Enter pressed) gets them here.
         """
-        opened = await history.latest_event(session, request_id=request.id, kinds=("opened",))
-        if opened is not None and opened.data.get("offered_fixes"):
-            return 0
         terms = search_terms(request.summary, request.details)
         rows = await fixes.find_fixes(session, service_id=request.service_id, terms=terms)
         if not rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from bot.domain.awareness import (
     BurstSummary,
     declare_summary,
     is_burst,
+    shown_reports,
 )
 from bot.domain.errors import InvalidTransition, NotFound
 from bot.domain.outage import OutageStatus, format_outage_number
@@ -82,30 +83,56 @@ class BurstDesk:
         return await bursts.under_way(session, since=self._clock.now() - widest)
 
     async def notice(
-        self, session: AsyncSession, request: RequestSummary, *, now: dt.datetime, told: bool
-    ) -> None:
-        """After a filing commits: join, start or leave alone a burst on its service.
+        self,
+        session: AsyncSession,
+        filed: Sequence[RequestSummary],
+        *,
+        now: dt.datetime,
+        told: Collection[int] = (),
+    ) -> set[int]:
+        """After filings on one service commit (oldest first): join, start or leave its burst.
 
-        A partner not `told` in the confirmation that others are reporting the same service
-        (the burst began with this report, or this replica had not yet heard of it) is told
-        in the request's thread instead.
+        Returns the requests that joined a suspected outage whose alert names them. The
+        alert is edited once for the lot, never posted twice. A partner not `told` in the
+        confirmation (ids) that others are reporting the same service (the burst began with
+        their report, or this replica had not yet heard of it) is told in their thread.
         """
-        service = self._catalogue.service(request.service_id)
+        service = self._catalogue.service(filed[0].service_id) if filed else None
         if service is None or await self._outage_open(session, service.id):
-            return  # a declared outage has its own banner, Follow button and links
-        since = request.opened_at - service.burst_window
-        burst = await bursts.current_burst(session, service_id=service.id, since=since)
-        if burst is None:
-            burst = await self._detect(session, service, request, now=now)
-        elif request.id not in burst.request_ids:
-            burst.request_ids = sorted([*burst.request_ids, request.id])
-            burst.last_report_at = max(burst.last_report_at, request.opened_at)
-            if burst.status == BurstStatus.ACTIVE:
-                self._under_way.forget_after_commit(session)
-                await self._refresh(session, burst, now=now)
-        if burst is not None and burst.status == BurstStatus.ACTIVE and not told:
-            note = burst_partner_note(service.name)
-            await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
+            return set()  # a declared outage has its own banner, Follow button and links
+        burst: Burst | None = None
+        joined: set[int] = set()
+        for request in filed:
+            since = request.opened_at - service.burst_window
+            if burst is None or burst.last_report_at < since:
+                await self._settle(session, burst, joined, now=now)
+                burst = await bursts.current_burst(session, service_id=service.id, since=since)
+                if burst is None:
+                    burst = await self._detect(session, service, request, now=now)
+            if burst is None:
+                continue
+            if request.id not in burst.request_ids:
+                burst.request_ids = sorted([*burst.request_ids, request.id])
+                burst.last_report_at = max(burst.last_report_at, request.opened_at)
+                if burst.status == BurstStatus.ACTIVE:
+                    joined.add(request.id)
+            if burst.status == BurstStatus.ACTIVE and request.id not in told:
+                note = burst_partner_note(service.name)
+                await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
+        await self._settle(session, burst, joined, now=now)
+        return joined
+
+    async def _settle(
+        self, session: AsyncSession, burst: Burst | None, joined: set[int], *, now: dt.datetime
+    ) -> None:
+        """Edit an alert once for the reports that joined it in this batch."""
+        if (
+            burst is not None
+            and burst.status == BurstStatus.ACTIVE
+            and joined & set(burst.request_ids)
+        ):
+            self._under_way.forget_after_commit(session)
+            await self._refresh(session, burst, now=now)
 
     async def declare_prefill(self, burst_id: int, *, actor: str) -> DeclarePrefill:
         """Before the declare form opens from an alert: the actor may, and it is undecided."""
@@ -226,7 +253,7 @@ class BurstDesk:
         return summary
 
     async def _summary(self, session: AsyncSession, burst: Burst) -> BurstSummary:
-        rows = await bursts.requests_by_id(session, ids=burst.request_ids)
+        rows = await bursts.requests_by_id(session, ids=shown_reports(burst.request_ids))
         outage = (
             await outages.get_outage_by_id(session, outage_id=burst.outage_id)
             if burst.outage_id
@@ -240,6 +267,7 @@ class BurstDesk:
             status=BurstStatus(burst.status),
             first_report_at=burst.first_report_at,
             reports=tuple(BurstReport(r.number, r.summary) for r in rows),
+            count=len(burst.request_ids),
             decided_by=burst.decided_by,
             outage_ref=format_outage_number(outage.number) if outage else None,
         )

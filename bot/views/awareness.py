@@ -13,12 +13,18 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.domain.awareness import BurstStatus, BurstSummary, RelatedRequest, is_resolved
+from bot.domain.awareness import (
+    REPORTS_SHOWN,
+    BurstStatus,
+    BurstSummary,
+    RelatedRequest,
+    is_resolved,
+)
 from bot.views.ids import AwarenessActionId
 from bot.views.text import Rendered, escape, md, mention, slack_date, speaks, truncate
 
 LINE_MAX = 150
-LISTED_REPORTS = 10
+LISTED_REPORTS = REPORTS_SHOWN
 
 
 @speaks
@@ -32,7 +38,7 @@ def related_requests_note(related: Sequence[RelatedRequest], *, now: dt.datetime
 @speaks
 def burst_alert(burst: BurstSummary) -> Rendered:
     """The triage channel's alert to a suspected outage; decided ones lose their buttons."""
-    count = len(burst.reports)
+    count = burst.report_count
     headline = (
         f":rotating_light: *Suspected outage: {escape(burst.service_name)}*\n"
         f"{count} requests since {slack_date(burst.first_report_at, '{time}')}, "

@@ -14,6 +14,7 @@ from bot.domain.awareness import (
     declare_summary,
     is_burst,
     search_terms,
+    shown_reports,
 )
 from bot.domain.model import RequestStatus
 from bot.views.awareness import burst_alert, burst_partner_note, related_requests_note
@@ -107,3 +108,12 @@ def test_the_digest_counts_bursts_and_the_median_minutes_to_declare() -> None:
     )
     assert figures == BurstFigures(detected=5, declared=3, dismissed=1, minutes_to_declare=12)
     assert burst_figures([]).minutes_to_declare is None
+
+
+def test_a_long_burst_alert_counts_every_report_but_reads_only_those_it_shows() -> None:
+    assert shown_reports(list(range(1, 501))) == [1, 2, 3, 4, 5, *range(491, 501)]
+    assert shown_reports([4, 9]) == [4, 9]
+    blocks, text = burst_alert(burst(reports=15, count=500))
+    rendered = str(dicts(blocks))
+    assert "500 requests since" in rendered and "…and 490 earlier" in rendered
+    assert "500 requests" in text
