@@ -6,15 +6,20 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
-from handlers.message_events import read_dm_event
+from handlers.message_events import event_key, read_dm_event
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    """Listen for messages and membership changes (Bolt acks events before listeners run)."""
+    """Listen for messages and membership changes.
+
+    Bolt acks events before listeners run; for a partner's words the server holds that
+    answer until the listener settles it (bot/app/held.py).
+    """
 
     @app.event("message")
     @runtime.inflight.track
@@ -22,8 +27,16 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         said = read_dm_event(event)
         if said is None:
             return
-        event_id = str(body.get("event_id") or f"{event['channel']}:{event.get('ts')}")
-        await runtime.partners.hear(event_id=event_id, said=said)
+        event_id = event_key(body, event)
+        try:
+            await runtime.partners.hear(event_id=event_id, said=said)
+        except (SQLAlchemyError, OSError):
+            runtime.inflight.settle(event_id, again=True)  # not stored: Slack sends it again
+            raise
+        except BaseException:
+            runtime.inflight.settle(event_id, again=False)  # a bug: sending again cannot help
+            raise
+        runtime.inflight.settle(event_id, again=False)  # stored: now Slack hears back
 
     @app.event("app_home_opened")
     @runtime.inflight.track

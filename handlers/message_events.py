@@ -32,6 +32,21 @@ def read_dm_event(event: dict[str, Any]) -> Said | None:
     )
 
 
+def words_key(body: dict[str, Any]) -> str | None:
+    """The key under which a person's words in this event are stored, if Liaison relays them."""
+    event = body.get("event")
+    if body.get("type") != "event_callback" or not isinstance(event, dict):
+        return None
+    if event.get("type") != "message" or read_dm_event(event) is None:
+        return None
+    return event_key(body, event)
+
+
+def event_key(body: dict[str, Any], event: dict[str, Any]) -> str:
+    """Slack's id for the event; for an event without one, its channel and timestamp."""
+    return str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
+
+
 def read_files(raw: Any) -> tuple[SharedFile, ...]:
     """The files of a message; entries Slack hid or could not show are left out."""
     if not isinstance(raw, list):

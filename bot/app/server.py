@@ -15,10 +15,12 @@ from slack_bolt.response import BoltResponse
 
 from bot.app.bolt import build_app
 from bot.app.guard import Admitted, admit
-from bot.app.guard.answers import final_answer, kind_of
+from bot.app.guard.answers import kind_of
 from bot.app.guard.door import MAX_BODY_BYTES
 from bot.app.guard.socket import GuardedSocketModeHandler
+from bot.app.held import answer_when_stored
 from bot.clock import signing_time
+from bot.inflight import InFlight
 from bot.observability.metrics import CONTENT_TYPE
 from bot.runtime import Runtime
 from bot.settings import SlackMode
@@ -51,7 +53,7 @@ def build_web_app(runtime: Runtime, app: AsyncApp, *, with_events: bool) -> web.
             return refuse(verdict.status, verdict.reason)
         if verdict.ssl_check:
             return web.Response(status=200)
-        return await dispatch(app, request, verdict)
+        return await dispatch(app, request, verdict, inflight=runtime.inflight)
 
     async def healthz(_request: web.Request) -> web.Response:
         if await runtime.database.ping():
@@ -76,7 +78,9 @@ def refuse(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> web.Response:
+async def dispatch(
+    app: AsyncApp, request: web.Request, admitted: Admitted, *, inflight: InFlight
+) -> web.Response:
     """Hand Bolt the parsed body as JSON; a failure inside is logged, never answered 5xx.
 
     A 5xx makes Slack retry the same payload (a flood of them is a denial of service) and
@@ -86,15 +90,18 @@ async def dispatch(app: AsyncApp, request: web.Request, admitted: Admitted) -> w
     headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in request.headers.items()}
     headers["content-type"] = "application/json"
     headers.pop("content-length", None)
-    try:
-        bolt_request = AsyncBoltRequest(
-            body=admitted.bolt_body, query=request.query_string, headers=headers
-        )
-        bolt_response = await app.async_dispatch(bolt_request)
-    except Exception:
-        logger.exception("dispatch failed kind=%s", kind_of(admitted.body))
-        bolt_response = BoltResponse(status=500)
-    return await to_aiohttp_response(final_answer(admitted.body, bolt_response))
+
+    async def run() -> BoltResponse:
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=admitted.bolt_body, query=request.query_string, headers=headers
+            )
+            return await app.async_dispatch(bolt_request)
+        except Exception:
+            logger.exception("dispatch failed kind=%s", kind_of(admitted.body))
+            return BoltResponse(status=500)
+
+    return await to_aiohttp_response(await answer_when_stored(inflight, admitted.body, run))
 
 
 class LiaisonServer:
@@ -130,6 +137,7 @@ class LiaisonServer:
                 self.app,
                 settings.slack_app_token.get_secret_value(),
                 web_client=self.runtime.client,
+                inflight=self.runtime.inflight,
             )
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             logger.info("connected to Slack over Socket Mode")

@@ -1,0 +1,80 @@
+"""A partner's words are acknowledged to Slack only once stored, over HTTP and Socket Mode.
+
+Bolt answers an event before its listener runs; Liaison holds that answer for a direct
+message it relays, so a process killed in between leaves the event unanswered and Slack sends
+it again, and words it could not store are sent again too, and relayed once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app.local import LocalLiaison
+from bot.clock import ManualClock
+from bot.domain.conversation import Said
+from tests.e2e.helpers import PAT, file_request
+from tests.e2e.test_triage import card_thread
+
+pytestmark = pytest.mark.e2e
+WORDS = "The printer in room 210 shows error E-42"
+
+
+@pytest.fixture(params=["http", "socket"])
+async def either(
+    request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
+) -> AsyncIterator[LocalLiaison]:
+    """Liaison on SQLite reached over HTTP, then over Socket Mode, with one request filed."""
+    local = LocalLiaison(database_url=sqlite_url, clock=clock, mode=request.param)
+    await local.start()
+    await file_request(local, PAT, summary="Printer jams")
+    yield local
+    await local.stop()
+
+
+def relayed(liaison: LocalLiaison) -> list[str]:
+    return [m.rendered for m in card_thread(liaison) if WORDS in m.rendered]
+
+
+async def test_the_answer_to_a_partners_reply_waits_until_it_is_stored(
+    either: LocalLiaison,
+) -> None:
+    root = either.slack.dm_messages(PAT)[0]
+    before = len(either.slack.deliveries)
+    async with either.runtime.database.transaction():  # the one writer is busy elsewhere
+        posting = asyncio.create_task(
+            either.slack.post_message(PAT, root.channel, WORDS, thread_ts=root.ts)
+        )
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+        assert not posting.done(), "Slack has no answer while the words are not yet stored"
+    await posting
+    await either.settle()
+    attempt = either.slack.deliveries[before]
+    assert attempt.kind == "events_api" and attempt.status == 200 and attempt.ok
+    assert len(relayed(either)) == 1
+
+
+async def test_words_that_could_not_be_stored_come_again_and_are_relayed_once(
+    either: LocalLiaison,
+) -> None:
+    desk = either.runtime.partners
+    hear, failures = desk.hear, []
+
+    async def fails_once(*, event_id: str, said: Said) -> None:
+        if not failures:
+            failures.append(event_id)
+            raise ConnectionError("database went away")
+        await hear(event_id=event_id, said=said)
+
+    desk.hear = fails_once  # type: ignore[method-assign]
+    root = either.slack.dm_messages(PAT)[0]
+    before = len(either.slack.deliveries)
+    await either.slack.post_message(PAT, root.channel, WORDS, thread_ts=root.ts)
+    await either.settle()
+
+    first, again = either.slack.deliveries[before : before + 2]
+    assert not first.ok and again.ok and again.retry_num == 1, "sent again, then answered"
+    assert len(failures) == 1 and len(relayed(either)) == 1, "relayed once"
