@@ -38,7 +38,7 @@ def timer_table(
         # and threads under the card queued in the same transaction. The card's thread says
         # "Filed during OUT-1" before it lists related requests.
         (K.OUTAGE_LINKED, outages.timers.on_linked),
-        (K.FILED_AWARENESS, Together(awareness.on_stored)),
+        (K.FILED_AWARENESS, Together(read=awareness.look, write=awareness.on_stored)),
         # A target's warning, then its breach; a breach is said before the promise that fell
         # due with it (a new request's first promise is its first-response target) lapses.
         (K.FIRST_RESPONSE_WARNING, clocks.on_warning),

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,23 +26,26 @@ CHUNK = 50  # timers fired per transaction; a failing one sends its chunk to one
 RETRY_BASE = dt.timedelta(seconds=30)  # a failing timer is tried again after 30 s, 60 s, ...
 MAX_TRIES = 5  # ... and parked after this many failures, for an operator to look at
 TimerHandler = Callable[[AsyncSession, Timer, dt.datetime], Awaitable[None]]
-TimersHandler = Callable[[AsyncSession, Sequence[Timer], dt.datetime], Awaitable[None]]
+Found = TypeVar("Found")
 
 
 @dataclass(frozen=True)
-class Together:
-    """A handler that takes every due timer of its kind in a chunk at once.
+class Together(Generic[Found]):
+    """A handler that takes every due timer of its kind in a chunk at once, in two steps.
 
     For work done after every filing: one read for fifty requests instead of fifty reads.
-    Such timers fire after the chunk's other timers, without locking their request (the
-    handler must not change the request row), and a failing one falls back to one at a time
-    like any other.
+    `read` runs first, in a read transaction of its own, so searching never holds SQLite's
+    one writer; `write` then runs in the transaction that fires the timers, with what `read`
+    found (which may be a moment old). Such timers fire after the chunk's other timers,
+    without locking their request (the handler must not change the request row), and a
+    failing one falls back to one at a time like any other.
     """
 
-    handler: TimersHandler
+    read: Callable[[AsyncSession, Sequence[Timer], dt.datetime], Awaitable[Found]]
+    write: Callable[[AsyncSession, Sequence[Timer], Found, dt.datetime], Awaitable[None]]
 
 
-TimerTable = Sequence[tuple[str, TimerHandler | Together]]
+TimerTable = Sequence[tuple[str, TimerHandler | Together[Any]]]
 """Each kind of timer and its handler; timers of one subject due together fire in this order."""
 
 
@@ -75,7 +79,7 @@ class Scheduler:
         self._batch = batch
         self._idle_poll = idle_poll
         self._kinds = frozenset(kinds)
-        self._handlers: dict[str, TimerHandler | Together] = {}
+        self._handlers: dict[str, TimerHandler | Together[Any]] = {}
         self._rank: dict[str, int] = {}
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
         self._wake_for: list[Callable[[dt.datetime], dt.datetime | None]] = []
@@ -189,16 +193,20 @@ class Scheduler:
     async def _fire_together(self, chunk: Sequence[Timer], now: dt.datetime) -> int:
         parked: list[Timer] = []
         grouped: defaultdict[str, list[Timer]] = defaultdict(list)
+        for timer in chunk:
+            if isinstance(self._handlers.get(timer.kind), Together):
+                grouped[timer.kind].append(timer)
+        found: dict[str, Any] = {}
+        for kind, group in grouped.items():  # before the writer is taken
+            async with self._db.reading() as session:
+                found[kind] = await self._together(kind).read(session, group, now)
         async with self._db.transaction() as session:
             fired = 0
             for timer in chunk:
-                handler = self._handlers.get(timer.kind)
-                if isinstance(handler, Together):
-                    grouped[timer.kind].append(timer)
-                else:
+                if timer.kind not in grouped:
                     fired += await self._fire_in(session, timer, now, parked)
             for kind, group in grouped.items():
-                fired += await self._fire_group(session, kind, group, now)
+                fired += await self._fire_group(session, kind, group, found[kind], now)
         for timer in parked:  # said once, after the commit that parked it
             logger.error("timer parked: no handler for kind=%s id=%s", timer.kind, timer.id)
         return fired
@@ -233,15 +241,23 @@ class Scheduler:
             )
 
     async def _fire_group(
-        self, session: AsyncSession, kind: str, group: Sequence[Timer], now: dt.datetime
+        self,
+        session: AsyncSession,
+        kind: str,
+        group: Sequence[Timer],
+        found: Any,
+        now: dt.datetime,
     ) -> int:
-        handler = self._handlers[kind]
-        assert isinstance(handler, Together)
         owned = await timers.fire_many(session, timer_ids=[t.id for t in group], now=now)
         mine = [t for t in group if t.id in owned]  # the others: another replica or pass
         if mine:
-            await handler.handler(session, mine, now)
+            await self._together(kind).write(session, mine, found, now)
         return len(mine)
+
+    def _together(self, kind: str) -> Together[Any]:
+        handler = self._handlers[kind]
+        assert isinstance(handler, Together)
+        return handler
 
     async def _fire_in(
         self, session: AsyncSession, timer: Timer, now: dt.datetime, parked: list[Timer]

@@ -48,21 +48,23 @@ async def find_related(
 
 
 async def note_related(
-    session: AsyncSession, filed: Sequence[RequestSummary], *, now: dt.datetime
+    session: AsyncSession,
+    found: Sequence[tuple[RequestSummary, Sequence[RelatedRequest]]],
+    *,
+    now: dt.datetime,
 ) -> int:
-    """Queue each card's first thread reply listing related requests; returns how many cards.
+    """Queue each card's first thread reply listing what find_related found; how many cards.
 
-    `filed` are new requests on one service. First forgets the service's requests resolved
+    `found` are new requests on one service. First forgets the service's requests resolved
     before the lookback, once, so the index holds only what a lookup can offer (the lookup
     checks the time itself, so this is upkeep only).
     """
-    if not filed:
+    if not found:
         return 0
-    before = min(r.opened_at for r in filed) - RESOLVED_LOOKBACK
-    await search.forget_resolved(session, service_id=filed[0].service_id, before=before)
+    before = min(r.opened_at for r, _ in found) - RESOLVED_LOOKBACK
+    await search.forget_resolved(session, service_id=found[0][0].service_id, before=before)
     noted = 0
-    for request in filed:
-        related = await find_related(session, request)
+    for request, related in found:
         if related:
             await notices.card_thread_reply(
                 session,

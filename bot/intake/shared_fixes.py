@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -112,20 +113,28 @@ class FixDesk:
         edit = Edit(Action.SOLVED_BY_FIX, partner_message=fix.text, fix_id=fix.id)
         await self._triage.apply(number, actor=partner, edit=edit)
 
+    async def find_for(self, session: AsyncSession, request: RequestSummary) -> list[SharedFixView]:
+        """The shared fixes matching a new request's words, to offer under its confirmation."""
+        terms = search_terms(request.summary, request.details)
+        rows = await fixes.find_fixes(session, service_id=request.service_id, terms=terms)
+        return [_view(r) for r in rows[:FIX_LIMIT]]
+
     async def offer_in_thread(
-        self, session: AsyncSession, request: RequestSummary, *, now: dt.datetime
+        self,
+        session: AsyncSession,
+        request: RequestSummary,
+        views: Sequence[SharedFixView],
+        *,
+        now: dt.datetime,
     ) -> int:
-        """After filing: offer matching fixes under the confirmation; returns how many.
+        """After filing: offer the fixes found (find_for) under the confirmation; how many.
 
         Only for a partner the form showed no fixes: one who saw some and filed anyway has
         decided (the caller knows from what the filing recorded); one who never saw any (no
         service chosen first, no Enter pressed) gets them here.
         """
-        terms = search_terms(request.summary, request.details)
-        rows = await fixes.find_fixes(session, service_id=request.service_id, terms=terms)
-        if not rows:
+        if not views:
             return 0
-        views = [_view(r) for r in rows[:FIX_LIMIT]]
         await notices.partner_thread_reply(
             session,
             request=request,

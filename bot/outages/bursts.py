@@ -78,6 +78,19 @@ class BurstDesk:
         last = under_way.get(service_id)
         return last is not None and last >= self._clock.now() - service.burst_window
 
+    async def alerted(
+        self, session: AsyncSession, filed: Sequence[RequestSummary], *, now: dt.datetime
+    ) -> set[int]:
+        """Which new requests fall in a suspected outage already alerted (a read, no change)."""
+        under_way = await self._read_under_way(session)
+        found: set[int] = set()
+        for request in filed:
+            service = self._catalogue.service(request.service_id)
+            last = under_way.get(request.service_id)
+            if service and last is not None and last >= request.opened_at - service.burst_window:
+                found.add(request.id)
+        return found
+
     async def _read_under_way(self, session: AsyncSession) -> dict[str, dt.datetime]:
         widest = max((s.burst_window for s in self._catalogue.services), default=dt.timedelta())
         return await bursts.under_way(session, since=self._clock.now() - widest)
@@ -201,7 +214,7 @@ class BurstDesk:
         reports = await bursts.reports_since(
             session, service_id=service.id, since=since, until=request.opened_at
         )
-        opened = [r.opened_at for r in reports]
+        opened = [at for _, at in reports]
         if not is_burst(opened, reports=service.burst_reports, window=service.burst_window):
             return None
         burst = await bursts.insert_burst(
@@ -211,7 +224,7 @@ class BurstDesk:
             first_report_at=min(opened),
             last_report_at=max(opened),
             detected_at=now,
-            request_ids=[r.id for r in reports],
+            request_ids=[request_id for request_id, _ in reports],
         )
         self._under_way.forget_after_commit(session)
         blocks, text = burst_alert(await self._summary(session, burst))

@@ -23,12 +23,18 @@ async def test_timers_asked_for_within_a_second_fire_in_one_call_once_that_secon
     calls: list[list[int]] = []
     called = asyncio.Event()
 
-    async def together(session: AsyncSession, fired: Sequence[Timer], now: dt.datetime) -> None:
+    async def read(session: AsyncSession, due: Sequence[Timer], now: dt.datetime) -> int:
+        return len(due)
+
+    async def together(
+        session: AsyncSession, fired: Sequence[Timer], read_before: int, now: dt.datetime
+    ) -> None:
+        assert read_before == len(fired), "the read step saw the same timers first"
         calls.append(sorted(t.id for t in fired))
         called.set()
 
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None)
-    scheduler.handle([(KIND, Together(together))])
+    scheduler.handle([(KIND, Together(read=read, write=together))])
     scheduler.start()
     try:
         await asyncio.sleep(0.1)  # the first pass finds nothing and sleeps (30 s of clock)
@@ -59,13 +65,18 @@ async def test_a_failing_batch_falls_back_to_one_at_a_time_and_keeps_the_others(
 ) -> None:
     calls: list[list[int]] = []
 
-    async def together(session: AsyncSession, fired: Sequence[Timer], now: dt.datetime) -> None:
+    async def read(session: AsyncSession, due: Sequence[Timer], now: dt.datetime) -> None:
+        return None
+
+    async def together(
+        session: AsyncSession, fired: Sequence[Timer], _found: None, now: dt.datetime
+    ) -> None:
         if any(t.data.get("bad") for t in fired):
             raise RuntimeError("one bad request")
         calls.append([t.id for t in fired])
 
     scheduler = Scheduler(database=database, clock=clock, committed=lambda: None)
-    scheduler.handle([(KIND, Together(together))])
+    scheduler.handle([(KIND, Together(read=read, write=together))])
     async with database.transaction() as session:
         good = await timers.schedule(session, kind=KIND, due_at=clock.now(), now=clock.now())
         bad = await timers.schedule(
