@@ -13,7 +13,7 @@ from types import TracebackType
 from simulator.actors import UserActions
 from simulator.calls import CallRecord
 from simulator.changes import SimulatorTimeoutError
-from simulator.config import SimConfig
+from simulator.config import Shortcut, SimConfig
 from simulator.context import SimContext
 from simulator.conversing import ConversationActions
 from simulator.faults import Fault, FaultPlan
@@ -43,6 +43,7 @@ __all__ = [
     "Fault",
     "HttpTransport",
     "InteractionResult",
+    "Shortcut",
     "SimChannel",
     "SimConfig",
     "SimFile",

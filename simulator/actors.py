@@ -190,8 +190,16 @@ class UserActions(ActorBase):
     async def message_shortcut(
         self, user_id: str, callback_id: str, channel: str, ts: str
     ) -> InteractionResult:
-        """Run a message shortcut on a message (a `message_action` payload)."""
+        """Run a message shortcut on a message (a `message_action` payload).
+
+        When the app declares its shortcuts, only those can be run, as in Slack's menu.
+        """
         ctx = self._ctx
+        declared = [s.callback_id for s in ctx.config.message_shortcuts]
+        if declared and callback_id not in declared:
+            raise SimulatorError(
+                f"the app has no message shortcut {callback_id!r}; it has {declared}"
+            )
         user = self._user(user_id)
         conversation = self._member_channel(user_id, channel)
         message = self.visible_message(user_id, channel, ts)

@@ -12,6 +12,14 @@ DEFAULT_SCOPES = (
 )
 
 
+@dataclass(frozen=True)
+class Shortcut:
+    """A message shortcut as the app's manifest declares it: the name people see, and its id."""
+
+    name: str
+    callback_id: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class SimConfig:
     """Everything that makes one fake workspace differ from another; fixed for its lifetime."""
@@ -37,6 +45,9 @@ class SimConfig:
     echo_bot_messages: bool = True
     # None delivers every event; otherwise manifest names such as "message.im", "app_mention".
     bot_events: frozenset[str] | None = None
+    # The manifest's message shortcuts, listed in each message's "More actions" menu. Empty:
+    # none declared, and any callback_id may be run (tests that build payloads by hand).
+    message_shortcuts: tuple[Shortcut, ...] = ()
     # Real seconds: Slack's 3-second rule for acks, HTTP answers and Socket Mode envelopes.
     ack_timeout: float = 3.0
     # Real seconds to wait for a Socket Mode client before a delivery fails.

@@ -9,6 +9,7 @@ from typing import Any
 from simulator.acting import ActorBase
 from simulator.calls import CallRecord
 from simulator.changes import SimulatorTimeoutError
+from simulator.config import Shortcut
 from simulator.elements import JsonDict
 from simulator.model import SimChannel, SimMessage, SimUser
 from simulator.rendering import Renderer
@@ -79,6 +80,10 @@ class Inspection(ActorBase):
     def home(self, user_id: str) -> SimView | None:
         """Return the user's published Home tab."""
         return self._ctx.surfaces.home(user_id)
+
+    def message_shortcuts(self) -> tuple[Shortcut, ...]:
+        """Return the app's message shortcuts, as a message's "More actions" menu lists them."""
+        return self._ctx.config.message_shortcuts
 
     def modal_stack(self, user_id: str) -> list[SimView]:
         """Return the user's open modals, root first."""

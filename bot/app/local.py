@@ -14,12 +14,19 @@ from bot.app.wiring import build_runtime
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
-from simulator import SimConfig, SlackSimulator
+from bot.views.ids import CallbackId
+from simulator import Shortcut, SimConfig, SlackSimulator
 from storage.migrate import upgrade_to_head
 
 SIGNING_SECRET = "liaison-local-signing-secret"  # noqa: S105 - the local simulator's, not a real one
 EXAMPLE_CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue.example.toml"
 DATABASE_NAME = "liaison.db"
+# The manifest's message shortcuts (tests/unit/test_manifest.py keeps the two alike), so the
+# local Slack offers in each message's "More actions" menu what a real workspace would.
+MESSAGE_SHORTCUTS = (
+    Shortcut("File a request", CallbackId.FILE_FROM_MESSAGE),
+    Shortcut("Save as reply", CallbackId.SAVE_AS_REPLY),
+)
 # Skipping ahead moves at most this far at a time, so periodic work (digests) sees each hour.
 SKIP_STEP = dt.timedelta(hours=1)
 
@@ -100,7 +107,11 @@ class LocalLiaison:
 
     async def start(self) -> None:
         """Start Slack, migrate, then start Liaison and point Slack at it."""
-        config = SimConfig(signing_secret=SIGNING_SECRET, org_install=self.org_install)
+        config = SimConfig(
+            signing_secret=SIGNING_SECRET,
+            org_install=self.org_install,
+            message_shortcuts=MESSAGE_SHORTCUTS,
+        )
         self.slack = SlackSimulator.from_config(config, clock=self.clock.timestamp)
         await self.slack.start()
         self._seed()

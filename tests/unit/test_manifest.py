@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.app.local import MESSAGE_SHORTCUTS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,3 +34,9 @@ def test_manifest_declares_the_command_interactivity_and_socket_mode() -> None:
     shortcuts = manifest["features"]["shortcuts"]
     assert [s["callback_id"] for s in shortcuts] == ["request_from_message", "save_as_reply"]
     assert all(len(s["name"]) <= 24 and s["type"] == "message" for s in shortcuts)
+
+
+def test_the_local_slack_offers_the_manifests_message_shortcuts() -> None:
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yaml").read_text())
+    declared = [(s["name"], s["callback_id"]) for s in manifest["features"]["shortcuts"]]
+    assert [(s.name, s.callback_id) for s in MESSAGE_SHORTCUTS] == declared
