@@ -80,6 +80,26 @@ async def test_a_message_to_liaison_gets_the_offer_to_file_it(sandbox: SandboxSe
     assert "File this" in page
 
 
+async def test_more_actions_on_a_message_runs_the_apps_shortcuts_and_no_others(
+    sandbox: SandboxServer,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        token = await page_token(http, sandbox)
+        said = {"token": token, "as": PAT, "channel": "U0BOT", "text": "Printer on floor 2 jams"}
+        async with http.post(sandbox.url + "say", data=said) as answer:
+            page = await answer.text()
+        menus = [f for f in forms.forms_of(page) if f.action == "/act/shortcut"]
+        assert {b.label for f in menus for b in f.buttons} == {"File a request", "Save as reply"}
+        form = await forms.press(http, sandbox.url, page, "File a request")
+        assert "New request" in form and "Printer on floor 2 jams" in form, "prefilled from it"
+
+        forged = dict(menus[0].fields) | {"callback_id": "delete_everything"}
+        async with http.post(sandbox.url + "act/shortcut", data=forged) as answer:
+            page = await answer.text()
+    assert "has no message shortcut" in html.unescape(page)
+    assert len(sandbox.sandbox.slack.calls_to("views.open")) == 1, "only the real one opened"
+
+
 async def test_a_command_the_workspace_lacks_is_answered_where_it_was_typed(
     sandbox: SandboxServer,
 ) -> None:

@@ -12,6 +12,7 @@ from bot.app.local import Person
 from bot.app.sandbox.blocks import FormContext, home_html, message_html, modal_html
 from bot.app.sandbox.markup import Names
 from bot.app.sandbox.session import Sandbox
+from bot.app.sandbox.surface import hidden
 from simulator import SimMessage
 
 HOME, DM = "home", "dm"
@@ -21,7 +22,9 @@ ROLE_HINTS = {
     "technician": "New requests arrive as cards in #triage. Claim one, post an update, message "
     "the partner, resolve it. Each card's thread is the request's history. When three partners "
     "report one service within minutes (try Phones as Pat, Jordan and Casey), a suspected-outage "
-    "alert appears there too: <b>Declare outage…</b> opens the form already filled in.",
+    "alert appears there too: <b>Declare outage…</b> opens the form already filled in. "
+    "<b>⋯</b> on a message lists Liaison's message shortcuts: <b>Save as reply</b> keeps its "
+    "words for Message partner…, Update… and Resolve….",
     "supervisor": "Digests, low poll scores and breaches arrive in #supervisors; "
     "your App Home shows the queue. Skip ahead a day to see the daily digest.",
 }
@@ -217,11 +220,32 @@ def _message(
         count = len(slack.thread(message.channel, message.ts)) - 1
         label = f"{count} repl{'y' if count == 1 else 'ies'}"
         replies = f"<a class='replies' href='{escape(where.url(thread=message.ts))}'>{label}</a>"
+    # Slack offers no message shortcuts on a message only one person can see.
+    more = "" if message.ephemeral_to else _more_actions(sandbox, message, form)
     return (
         f"<li class='message' data-ts='{escape(message.ts)}'>{only_you}"
         f"<div class='meta'><span class='author'>{escape(name)}</span>{badge}"
-        f" <time>{escape(when)}</time>{edited}</div>"
+        f" <time>{escape(when)}</time>{edited}{more}</div>"
         f"<div class='body'>{body}</div>{replies}</li>"
+    )
+
+
+def _more_actions(sandbox: Sandbox, message: SimMessage, form: FormContext) -> str:
+    """Slack's "More actions" menu on a message: the app's message shortcuts, one form each."""
+    shortcuts = sandbox.slack.message_shortcuts()
+    if not shortcuts:
+        return ""
+    items = "".join(
+        "<li><form method='post' action='/act/shortcut'>"
+        f"{hidden('token', form.token)}{hidden('as', form.actor)}"
+        f"{hidden('channel', message.channel)}{hidden('ts', message.ts)}"
+        f"{hidden('callback_id', shortcut.callback_id)}"
+        f"<button type='submit'>{escape(shortcut.name)}</button></form></li>"
+        for shortcut in shortcuts
+    )
+    return (
+        "<details class='more'><summary aria-label='More actions' title='More actions'>⋯"
+        f"</summary><ul class='menu' aria-label='Message shortcuts'>{items}</ul></details>"
     )
 
 

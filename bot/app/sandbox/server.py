@@ -69,6 +69,7 @@ class SandboxServer:
         app.router.add_post("/act/message", _act_message)
         app.router.add_post("/act/home", _act_home)
         app.router.add_post("/act/view", _act_view)
+        app.router.add_post("/act/shortcut", _act_shortcut)
         app.router.add_post("/home", _home)
         app.router.add_post("/skip", _skip)
         self._runner = web.AppRunner(app, access_log=None)
@@ -184,6 +185,18 @@ async def _act_view(request: web.Request) -> web.Response:
     fields = await _fields(request)
     actor = _actor(request, fields)
     await request.app[SANDBOX].press_in_modal(actor, view_id=_one(fields, "view_id"), fields=fields)
+    raise _back(request, actor)
+
+
+async def _act_shortcut(request: web.Request) -> web.Response:
+    fields = await _fields(request)
+    actor = _actor(request, fields)
+    await request.app[SANDBOX].run_shortcut(
+        actor,
+        channel=_one(fields, "channel"),
+        ts=_one(fields, "ts"),
+        callback_id=_one(fields, "callback_id"),
+    )
     raise _back(request, actor)
 
 

@@ -130,6 +130,15 @@ class Sandbox:
 
         await self._act(user_id, press)
 
+    async def run_shortcut(self, user_id: str, *, channel: str, ts: str, callback_id: str) -> None:
+        """Run one of the app's message shortcuts on a message (its "More actions" menu)."""
+
+        async def run() -> None:
+            result = await self.slack.message_shortcut(user_id, callback_id, channel, ts)
+            self._slack_said(user_id, result.error)
+
+        await self._act(user_id, run)
+
     def _selection(self, blocks: list[JsonDict], action_id: str, chosen: Sequence[str]) -> object:
         """What the browser sent for a select or picker, as the simulator takes it."""
         found = find_action(blocks, action_id)
