@@ -193,3 +193,44 @@ def test_declaring_from_the_alert_told_each_reporting_partner_in_their_thread(
         assert linked and linked[0].seen_by == (partner,)
         assert "linked your request" in linked[0].body
     assert any(s.where == "#announcements" and "OUT-2" in s.body for s in seen)
+
+
+def _step(text: str, words: str) -> str:
+    """The caption line of the step that says `words`."""
+    return next(line for line in text.splitlines() if ">> " in line and words in line)
+
+
+def test_alex_resolves_from_a_saved_reply_and_jordan_reads_it_as_alex_edited_it(
+    played: tuple[str, Path, Path],
+) -> None:
+    text = played[0]
+    assert "“Outlook profile rebuilt”" in _step(text, "picks the email service's saved reply")
+    filled = _step(text, "The box fills with")
+    assert "We rebuilt your Outlook profile. Please sign out of Windows and back in" in filled
+    seen = parse(text)
+    [resolved] = [
+        s
+        for s in seen
+        if s.where == "DM with Liaison, thread of REQ-2" and "Outlook profile" in s.body
+    ]
+    assert resolved.seen_by == (JORDAN,)
+    assert "Microsoft rebuilt the ops mailbox's index, and we rebuilt your Outlook" in resolved.body
+    assert "leave it open for ten minutes while it syncs" in resolved.body, "the reply's own text"
+    assert "We rebuilt your Outlook profile." not in resolved.body, "the sentence Alex rewrote"
+
+
+def test_sams_note_in_a_card_thread_becomes_one_of_the_shops_saved_replies(
+    played: tuple[str, Path, Path],
+) -> None:
+    text = played[0]
+    seen = parse(text)
+    [note] = [
+        s for s in seen if s.where == "#triage, thread of REQ-4" and s.author == "SSgt Sam Okafor"
+    ]
+    assert note.seen_by == TECHNICIANS and "unplugging it for ten seconds" in note.body
+    saving = _step(text, "Save as reply on his note")
+    assert "opens with the note's words" in saving and "“Phone stuck on registering”" in saving
+    listed = _step(text, "The form now lists the shop's saved replies")
+    assert "“Phone stuck on registering”" in listed
+    assert text.index(note.body.splitlines()[0]) < text.index(saving) < text.index(listed)
+    assert text.index(listed) < text.index("Close of business.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.app.demo.moves import ALEX, CASEY, JORDAN, MORGAN, PAT, SAM, Day, DemoError, Observer
+from bot.app.demo.saved_replies import keep_a_note_as_a_reply, resolve_from_a_saved_reply
 from bot.app.demo.suspected_outage import suspected_outage
 from bot.app.local import LocalLiaison
 
@@ -24,6 +25,7 @@ async def play_day(liaison: LocalLiaison, *, observer: Observer | None = None) -
     await _a_shared_fix(day)
     await _a_promise_kept(day)
     await suspected_outage(day)
+    await keep_a_note_as_a_reply(day)
     await day.at("16:30", "Close of business.")
     await daily_digest(day)
 
@@ -170,10 +172,8 @@ async def _a_promise_kept(day: Day) -> None:
             "internal_note": "Vendor case 2611230040010, escalated to tier 2.",
         },
     )
-    await day.at("15:00", "Alex resolves REQ-2; Jordan confirms and rates it 4 of 5.")
-    await day.card_modal(
-        ALEX, 2, "req_resolve", {"resolution": "Mailbox index rebuilt; syncing on all laptops"}
-    )
+    await resolve_from_a_saved_reply(day)
+    await day.at("15:05", "Jordan confirms the fix and rates it 4 of 5.")
     await day.from_partner_thread(JORDAN, 2, "req_confirm_fixed")
     await day.answer_poll(JORDAN, 2, rating=4, informed="yes")
 
