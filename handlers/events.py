@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.errors import NotStored
 from bot.runtime import Runtime
 from handlers.message_events import event_key, read_dm_event
 
@@ -30,7 +30,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         event_id = event_key(body, event)
         try:
             await runtime.partners.hear(event_id=event_id, said=said)
-        except (SQLAlchemyError, OSError):
+        except NotStored:
             runtime.inflight.settle(event_id, again=True)  # not stored: Slack sends it again
             raise
         except BaseException:

@@ -32,3 +32,8 @@ class FieldErrors(DomainError):
         """Keep the per-field messages for an inline modal answer."""
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
+
+
+class NotStored(Exception):
+    """The database could not take what a person said: nothing was written, and it may come
+    again (Slack resends an event it was not answered for)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.delivery import notices
 from bot.domain.conversation import PartnerDeletion, PartnerEdit, PartnerPost, Said
-from bot.domain.errors import NotFound, NotPermitted
+from bot.domain.errors import NotFound, NotPermitted, NotStored
 from bot.domain.model import format_number
 from bot.domain.summary import RequestSummary, TimelineEntry
 from bot.domain.transitions import OPEN, Role
@@ -103,7 +105,14 @@ class PartnerDesk:
 
         A reply in a request's thread goes to the card's thread; anything else said is
         offered as a new request; edits and deletions outside request threads are nobody's.
+        Raises NotStored when the database could not take it, so it can be sent again.
         """
+        try:
+            await self._hear(event_id=event_id, said=said)
+        except (SQLAlchemyError, OSError) as failed:
+            raise NotStored(f"not stored: {type(failed).__name__}") from failed
+
+    async def _hear(self, *, event_id: str, said: Said) -> None:
         match said:
             case PartnerPost() if said.is_reply:
                 if not await self._relay.reply(event_id=event_id, post=said):

@@ -8,13 +8,15 @@ it again, and words it could not store are sent again too, and relayed once.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
-from bot.domain.conversation import Said
+from storage import events
 from tests.e2e.helpers import PAT, file_request
 from tests.e2e.test_triage import card_thread
 
@@ -58,18 +60,17 @@ async def test_the_answer_to_a_partners_reply_waits_until_it_is_stored(
 
 
 async def test_words_that_could_not_be_stored_come_again_and_are_relayed_once(
-    either: LocalLiaison,
+    either: LocalLiaison, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    desk = either.runtime.partners
-    hear, failures = desk.hear, []
+    mark_seen, failures = events.mark_seen, []
 
-    async def fails_once(*, event_id: str, said: Said) -> None:
+    async def fails_once(session: AsyncSession, *, event_id: str, now: dt.datetime) -> bool:
         if not failures:
             failures.append(event_id)
             raise ConnectionError("database went away")
-        await hear(event_id=event_id, said=said)
+        return await mark_seen(session, event_id=event_id, now=now)
 
-    desk.hear = fails_once  # type: ignore[method-assign]
+    monkeypatch.setattr(events, "mark_seen", fails_once)
     root = either.slack.dm_messages(PAT)[0]
     before = len(either.slack.deliveries)
     await either.slack.post_message(PAT, root.channel, WORDS, thread_ts=root.ts)
