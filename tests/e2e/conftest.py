@@ -17,3 +17,14 @@ async def liaison(sqlite_url: str, clock: ManualClock) -> AsyncIterator[LocalLia
     await local.start()
     yield local
     await local.stop()
+
+
+@pytest.fixture(params=["http", "socket"])
+async def either(
+    request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
+) -> AsyncIterator[LocalLiaison]:
+    """Liaison reached over HTTP, then over Socket Mode."""
+    local = LocalLiaison(database_url=sqlite_url, clock=clock, mode=request.param)
+    await local.start()
+    yield local
+    await local.stop()

@@ -22,17 +22,6 @@ pytestmark = pytest.mark.e2e
 SCREENSHOT = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
 
-@pytest.fixture(params=["http", "socket"])
-async def either(
-    request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
-) -> AsyncIterator[LocalLiaison]:
-    """Liaison reached over HTTP, then over Socket Mode."""
-    local = LocalLiaison(database_url=sqlite_url, clock=clock, mode=request.param)
-    await local.start()
-    yield local
-    await local.stop()
-
-
 @pytest.fixture
 async def small_files(sqlite_url: str, clock: ManualClock) -> AsyncIterator[LocalLiaison]:
     """Liaison that copies files of at most 1 MB."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -16,17 +15,6 @@ from tests.e2e.helpers import PAT, file_request, outbox_depth
 
 pytestmark = pytest.mark.e2e
 OFFER = "file_from_dm"
-
-
-@pytest.fixture(params=["http", "socket"])
-async def either(
-    request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
-) -> AsyncIterator[LocalLiaison]:
-    """Liaison reached over HTTP, then over Socket Mode."""
-    local = LocalLiaison(database_url=sqlite_url, clock=clock, mode=request.param)
-    await local.start()
-    yield local
-    await local.stop()
 
 
 def offers(liaison: LocalLiaison) -> int:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.local import LocalLiaison
-from bot.clock import ManualClock
 from storage import events
 from tests.e2e.helpers import PAT, file_request
 from tests.e2e.test_triage import card_thread
@@ -24,16 +22,11 @@ pytestmark = pytest.mark.e2e
 WORDS = "The printer in room 210 shows error E-42"
 
 
-@pytest.fixture(params=["http", "socket"])
-async def either(
-    request: pytest.FixtureRequest, sqlite_url: str, clock: ManualClock
-) -> AsyncIterator[LocalLiaison]:
-    """Liaison on SQLite reached over HTTP, then over Socket Mode, with one request filed."""
-    local = LocalLiaison(database_url=sqlite_url, clock=clock, mode=request.param)
-    await local.start()
-    await file_request(local, PAT, summary="Printer jams")
-    yield local
-    await local.stop()
+@pytest.fixture
+async def filed(either: LocalLiaison) -> LocalLiaison:
+    """Liaison over HTTP, then over Socket Mode (see conftest), with Pat's request filed."""
+    await file_request(either, PAT, summary="Printer jams")
+    return either
 
 
 def relayed(liaison: LocalLiaison) -> list[str]:
@@ -41,8 +34,9 @@ def relayed(liaison: LocalLiaison) -> list[str]:
 
 
 async def test_the_answer_to_a_partners_reply_waits_until_it_is_stored(
-    either: LocalLiaison,
+    filed: LocalLiaison,
 ) -> None:
+    either = filed
     root = either.slack.dm_messages(PAT)[0]
     before = len(either.slack.deliveries)
     async with either.runtime.database.transaction():  # the one writer is busy elsewhere
@@ -60,8 +54,9 @@ async def test_the_answer_to_a_partners_reply_waits_until_it_is_stored(
 
 
 async def test_words_that_could_not_be_stored_come_again_and_are_relayed_once(
-    either: LocalLiaison, monkeypatch: pytest.MonkeyPatch
+    filed: LocalLiaison, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    either = filed
     mark_seen, failures = events.mark_seen, []
 
     async def fails_once(session: AsyncSession, *, event_id: str, now: dt.datetime) -> bool:
