@@ -114,36 +114,39 @@ class BurstDesk:
         if service is None or await self._outage_open(session, service.id):
             return set()  # a declared outage has its own banner, Follow button and links
         burst: Burst | None = None
+        members: set[int] = set()  # the burst's reports, as a set: a long burst has thousands
+        added: list[int] = []
         joined: set[int] = set()
         for request in filed:
             since = request.opened_at - service.burst_window
             if burst is None or burst.last_report_at < since:
-                await self._settle(session, burst, joined, now=now)
+                await self._settle(session, burst, added, now=now)
                 burst = await bursts.current_burst(session, service_id=service.id, since=since)
                 if burst is None:
                     burst = await self._detect(session, service, request, now=now)
+                members, added = set(burst.request_ids if burst else ()), []
             if burst is None:
                 continue
-            if request.id not in burst.request_ids:
-                burst.request_ids = sorted([*burst.request_ids, request.id])
+            if request.id not in members:
+                members.add(request.id)
+                added.append(request.id)
                 burst.last_report_at = max(burst.last_report_at, request.opened_at)
                 if burst.status == BurstStatus.ACTIVE:
                     joined.add(request.id)
             if burst.status == BurstStatus.ACTIVE and request.id not in told:
                 note = burst_partner_note(service.name)
                 await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
-        await self._settle(session, burst, joined, now=now)
+        await self._settle(session, burst, added, now=now)
         return joined
 
     async def _settle(
-        self, session: AsyncSession, burst: Burst | None, joined: set[int], *, now: dt.datetime
+        self, session: AsyncSession, burst: Burst | None, added: list[int], *, now: dt.datetime
     ) -> None:
-        """Edit an alert once for the reports that joined it in this batch."""
-        if (
-            burst is not None
-            and burst.status == BurstStatus.ACTIVE
-            and joined & set(burst.request_ids)
-        ):
+        """Record the reports that joined a burst in this batch, and edit its alert once."""
+        if burst is None or not added:
+            return
+        burst.request_ids = sorted({*burst.request_ids, *added})
+        if burst.status == BurstStatus.ACTIVE:
             self._under_way.forget_after_commit(session)
             await self._refresh(session, burst, now=now)
 
