@@ -75,6 +75,8 @@ class Result:
     dm_calls: int = 0
     card_calls: int = 0
     calls: dict[str, int] = field(default_factory=dict)
+    # The same, counted once the server idled: work a filing starts after its DM and card.
+    calls_until_idle: dict[str, int] = field(default_factory=dict)
     # From the first request until the server was idle again: also the work a filing starts
     # after its DM and card went out (Liaison's awareness), which the window above leaves out.
     idle_seconds: float = 0.0
@@ -278,6 +280,7 @@ async def measure(
     result.generator_cpu_s = own_cpu_seconds() - generator_before
     result.generator_ack_cpu_s = generator_ack
     idle_at = await settle(server)
+    result.calls_until_idle = bench.slack.log.methods()
     result.idle_seconds = idle_at - start
     result.idle_cpu_s = server.cpu_seconds() - cpu_before
     await asyncio.sleep(SETTLE_SECONDS)
