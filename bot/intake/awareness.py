@@ -58,7 +58,7 @@ class AwarenessDesk:
         offered = {i for i, data in recorded.items() if data.get("offered_fixes")}
         with_fixes = await services_with_fixes(session, service_ids={r.service_id for r in rows})
         filed = tuple(summarise_in(row, self._catalogue) for row in rows)
-        alerted = await self.bursts.alerted(session, filed, now=now)
+        alerted = await self.bursts.alerted(session, filed)
         related = {r.id: await find_related(session, r) for r in filed if r.id not in alerted}
         fixes = {
             r.id: await self.fixes.find_for(session, r)

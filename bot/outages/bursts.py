@@ -67,29 +67,23 @@ class BurstDesk:
         only at start-up and right after this replica changed a burst. A read that fails
         never stops a filing: the partner is then told in the thread, after it.
         """
-        service = self._catalogue.service(service_id)
-        if service is None:
-            return False
         try:
             under_way = await self._under_way.get()
         except (SQLAlchemyError, OSError) as failed:
             logger.warning("could not tell whether others report %s: %r", service_id, failed)
             return False
-        last = under_way.get(service_id)
-        return last is not None and last >= self._clock.now() - service.burst_window
+        return self._within(under_way, service_id, self._clock.now())
 
-    async def alerted(
-        self, session: AsyncSession, filed: Sequence[RequestSummary], *, now: dt.datetime
-    ) -> set[int]:
+    async def alerted(self, session: AsyncSession, filed: Sequence[RequestSummary]) -> set[int]:
         """Which new requests fall in a suspected outage already alerted (a read, no change)."""
         under_way = await self._read_under_way(session)
-        found: set[int] = set()
-        for request in filed:
-            service = self._catalogue.service(request.service_id)
-            last = under_way.get(request.service_id)
-            if service and last is not None and last >= request.opened_at - service.burst_window:
-                found.add(request.id)
-        return found
+        return {r.id for r in filed if self._within(under_way, r.service_id, r.opened_at)}
+
+    def _within(self, under_way: dict[str, dt.datetime], service_id: str, at: dt.datetime) -> bool:
+        """Whether `at` falls in the window of the service's undecided burst, if it has one."""
+        service = self._catalogue.service(service_id)
+        last = under_way.get(service_id)
+        return service is not None and last is not None and last >= at - service.burst_window
 
     async def _read_under_way(self, session: AsyncSession) -> dict[str, dt.datetime]:
         widest = max((s.burst_window for s in self._catalogue.services), default=dt.timedelta())
