@@ -16,7 +16,7 @@ from bot.closing.polls import PollDesk
 from bot.delivery.scheduler import TimerTable, Together
 from bot.domain.timers import TimerKind as K
 from bot.expectations.desk import Expectations
-from bot.intake.awareness import AwarenessDesk
+from bot.intake.awareness import AFTER_FILING, AwarenessDesk
 from bot.outages.desk import OutageDesk
 from bot.triage.work import TriageService
 
@@ -34,11 +34,15 @@ def timer_table(
     """Each kind with its handler, in firing order."""
     clocks, promises, ladder = expectations.clocks, expectations.promises, expectations.ladder
     return (
-        # Set by a filing, due at once, so the work runs after the partner's acknowledgement
-        # and threads under the card queued in the same transaction. The card's thread says
-        # "Filed during OUT-1" before it lists related requests.
+        # Set by a filing, so the work runs after the partner's acknowledgement and threads
+        # under the card queued in the same transaction. The outage link is due at once, the
+        # awareness up to a second later with the other filings of that second, so the card's
+        # thread says "Filed during OUT-1" before it lists related requests.
         (K.OUTAGE_LINKED, outages.timers.on_linked),
-        (K.FILED_AWARENESS, Together(read=awareness.look, write=awareness.on_stored)),
+        (
+            K.FILED_AWARENESS,
+            Together(read=awareness.look, write=awareness.on_stored, gather=AFTER_FILING),
+        ),
         # A target's warning, then its breach; a breach is said before the promise that fell
         # due with it (a new request's first promise is its first-response target) lapses.
         (K.FIRST_RESPONSE_WARNING, clocks.on_warning),

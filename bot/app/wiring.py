@@ -23,7 +23,7 @@ from bot.expectations.desk import Expectations
 from bot.home.desk import HomeDesk
 from bot.home.hashes import HashingClient, HomeHashes
 from bot.inflight import InFlight
-from bot.intake.awareness import AwarenessDesk
+from bot.intake.awareness import AFTER_FILING, AwarenessDesk
 from bot.intake.filing import IntakeService
 from bot.intake.shared_fixes import FixDesk
 from bot.observability.metrics import Metrics
@@ -50,10 +50,6 @@ class Common(TypedDict):
     database: Database
     catalogue: Catalogue
     clock: Clock
-
-
-# How long after-filing work (related requests, bursts, outage links) may wait to be batched.
-AFTER_FILING_SECONDS = 1.0
 
 
 async def build_runtime(
@@ -194,10 +190,10 @@ async def build_runtime(
     )
 
     # Who hears of whose changes: the only calls made on a service after it was built.
-    intake.on_filed(expectations.on_filed)  # the clocks and the first promise
-    intake.on_filed(outages.on_filed)  # a link to an outage under way
+    intake.sets_timers(expectations.opening_timers)  # the clocks and the first promise
     if awareness:
-        intake.on_filed(awareness_desk.on_filed)  # related requests and bursts, after the commit
+        intake.sets_timers(awareness_desk.timers_for)  # related requests and bursts, after it
+    intake.on_filed(outages.on_filed)  # a link to an outage under way
     outages.on_declared(bursts.on_declared)  # a suspected outage settles, its reports linked
     polls.on_answers(follow_ups.on_answers)  # a low score raises a follow-up
     fixes.register(triage)  # a resolution shared becomes a fix; a reopening retires it
@@ -273,11 +269,12 @@ def channel_privacy(
 
 
 def _wake_both(outbox: OutboxDispatcher, scheduler: Scheduler) -> None:
-    """After a filing: its messages go out now; its after-filing timers (due now) fire within
-    AFTER_FILING_SECONDS, together with those of every other filing in that time, so a busy
-    minute costs a few scheduler passes rather than one per filing."""
+    """After a filing: its messages go out now; its after-filing timers, due AFTER_FILING from
+    now, fire then together with those of every other filing in that time, so a busy minute
+    costs a scheduler pass a second rather than one per filing. The scheduler may be asleep
+    for longer: it is asked to look by then."""
     outbox.wake()
-    scheduler.wake_by(AFTER_FILING_SECONDS)
+    scheduler.wake_by(AFTER_FILING.total_seconds())
 
 
 def digest_schedule(settings: Settings, catalogue: Catalogue) -> DigestSchedule | None:

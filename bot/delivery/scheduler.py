@@ -36,13 +36,17 @@ class Together(Generic[Found]):
     For work done after every filing: one read for fifty requests instead of fifty reads.
     `read` runs first, in a read transaction of its own, so searching never holds SQLite's
     one writer; `write` then runs in the transaction that fires the timers, with what `read`
-    found (which may be a moment old). Such timers fire after the chunk's other timers,
-    without locking their request (the handler must not change the request row), and a
-    failing one falls back to one at a time like any other.
+    found (which may be a moment old). All of a pass's timers of the kind fire in one such
+    transaction, after the pass's other timers, without locking their request (the handler
+    must not change the request row); if it fails, they fall back to one at a time like any
+    other.
     """
 
     read: Callable[[AsyncSession, Sequence[Timer], dt.datetime], Awaitable[Found]]
     write: Callable[[AsyncSession, Sequence[Timer], Found, dt.datetime], Awaitable[None]]
+    # Once one timer of this kind is due, those due within `gather` after it fire with it, so
+    # timers set `gather` ahead by work that keeps arriving fire in passes that far apart.
+    gather: dt.timedelta = dt.timedelta()
 
 
 TimerTable = Sequence[tuple[str, TimerHandler | Together[Any]]]
@@ -81,6 +85,7 @@ class Scheduler:
         self._kinds = frozenset(kinds)
         self._handlers: dict[str, TimerHandler | Together[Any]] = {}
         self._rank: dict[str, int] = {}
+        self._gather = dt.timedelta()  # the widest window of a kind of timer that gathers
         self._periodic: list[Callable[[dt.datetime], Awaitable[int]]] = []
         self._wake_for: list[Callable[[dt.datetime], dt.datetime | None]] = []
         self._lock = asyncio.Lock()
@@ -109,6 +114,8 @@ class Scheduler:
                 raise ValueError(f"timer kind {kind!r} is not one this scheduler expects")
             self._handlers[kind] = handler
             self._rank[kind] = len(self._rank)
+            if isinstance(handler, Together):  # a pass looks this far ahead for them
+                self._gather = max(self._gather, handler.gather)
 
     @property
     def handled(self) -> tuple[str, ...]:
@@ -143,19 +150,24 @@ class Scheduler:
         """New timers due now were committed that can wait `seconds` to be fired together."""
         self._loop.wake_by(seconds)
 
-    async def run_pass(self) -> int:
-        """Fire every timer due now (up to one batch) and run periodic jobs; returns the count."""
+    async def run_pass(self, *, eager: bool = False) -> int:
+        """Fire every timer due now (up to one batch) and run periodic jobs; returns the count.
+
+        Timers of a kind that gathers fire with the first one due, and `eager` fires them all
+        without waiting for one to fall due (to drain).
+        """
         async with self._lock:
             now = self._clock.now()
             self._skipped = False
             async with self._db.reading() as session:
-                due = await timers.due(session, now=now, limit=self._batch)
+                due = await timers.due(session, now=now + self._gather, limit=self._batch)
+            due = self._ready(due, now, eager=eager)
             if due:
                 self.lag_seconds = max(0.0, (now - due[0].due_at).total_seconds())
                 due = firing_order(due, self._rank)
             fired = 0
-            for start in range(0, len(due), CHUNK):
-                fired += await self._fire_chunk(due[start : start + CHUNK], now)
+            for chunk in self._chunks(due):
+                fired += await self._fire_chunk(chunk, now)
             if self._periodic and self._leadership is not None:
                 self._leading = await self._leadership.check()
             for job in self._periodic if self._leading else ():
@@ -165,14 +177,42 @@ class Scheduler:
             return fired
 
     async def drain(self, *, max_passes: int = 1000) -> int:
-        """Fire everything due now, including timers created by other timers."""
+        """Fire everything due now and every gathering timer, including timers set by timers."""
         total = 0
         for _ in range(max_passes):
-            fired = await self.run_pass()
+            fired = await self.run_pass(eager=True)
             if not fired:
                 break
             total += fired
         return total
+
+    def _ready(self, due: Sequence[Timer], now: dt.datetime, *, eager: bool) -> list[Timer]:
+        """Of the timers due by now + gather: those due now, and each gathering kind's lot
+        once one of them is due (or at once when `eager`), up to its own window."""
+        gathering = {
+            t.kind
+            for t in due
+            if isinstance(self._handlers.get(t.kind), Together) and (eager or t.due_at <= now)
+        }
+        return [
+            t
+            for t in due
+            if t.due_at <= now
+            or (t.kind in gathering and t.due_at <= now + self._together(t.kind).gather)
+        ]
+
+    def _chunks(self, due: Sequence[Timer]) -> list[Sequence[Timer]]:
+        """Other timers CHUNK at a time, then each gathering kind's timers all in one chunk:
+        their handler's statements are paid once for the lot, however many there are."""
+        plain = [t for t in due if not isinstance(self._handlers.get(t.kind), Together)]
+        gathered: defaultdict[str, list[Timer]] = defaultdict(list)
+        for timer in due:
+            if isinstance(self._handlers.get(timer.kind), Together):
+                gathered[timer.kind].append(timer)
+        return [
+            *(plain[start : start + CHUNK] for start in range(0, len(plain), CHUNK)),
+            *gathered.values(),
+        ]
 
     async def _fire_chunk(self, chunk: Sequence[Timer], now: dt.datetime) -> int:
         """Fire a chunk in one transaction; if any handler fails, fire them one by one."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,25 +74,21 @@ class Expectations:
         self._nudge_lead = nudge_lead
         self._committed = committed
 
-    async def on_filed(
-        self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
-    ) -> None:
-        """Start both clocks and the first promise of new requests (one statement for all)."""
-        await timers.schedule_many(
-            session,
-            [
-                {"kind": kind, "due_at": due_at, "request_id": request.id}
-                for request in filed
-                for kind, due_at in opening_timers(
-                    self._catalogue.calendar,
-                    level_of(self._catalogue, request),
-                    _opening(request),
-                    lead=self._lead,
-                    nudge_lead=self._nudge_lead,
-                )
-            ],
-            now=now,
-        )
+    def opening_timers(
+        self, filed: Sequence[RequestSummary], now: dt.datetime
+    ) -> list[dict[str, Any]]:
+        """Both clocks and the first promise of new requests, set in the filing's transaction."""
+        return [
+            {"kind": kind, "due_at": due_at, "request_id": request.id}
+            for request in filed
+            for kind, due_at in opening_timers(
+                self._catalogue.calendar,
+                level_of(self._catalogue, request),
+                _opening(request),
+                lead=self._lead,
+                nudge_lead=self._nudge_lead,
+            )
+        ]
 
     async def after_change(
         self,

@@ -1,7 +1,8 @@
 """After a filing commits: related requests, whether its service is failing, shared fixes.
 
 Nothing here runs in front of the partner's acknowledgement: the filing only adds a timer due
-now (one statement for the whole batch), and the scheduler does the searching afterwards.
+within `AFTER_FILING` (one statement for the whole batch), and the scheduler does the searching
+afterwards, for every filing of that time at once.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,9 +24,13 @@ from bot.intake.related import find_related, note_related
 from bot.intake.shared_fixes import FixDesk
 from bot.outages.bursts import BurstDesk
 from bot.records.summaries import summarise_in
-from storage import history, requests, timers
+from storage import history, requests
 from storage.fixes import services_with_fixes
 from storage.models import Timer
+
+# After-filing notes come at most this long after the filing: the timers of the filings within
+# it fire together, so a busy minute costs a pass a second rather than one per commit.
+AFTER_FILING = dt.timedelta(seconds=1)
 
 
 class AwarenessDesk:
@@ -36,14 +42,12 @@ class AwarenessDesk:
         self.bursts = bursts
         self.fixes = fixes
 
-    async def on_filed(
-        self, session: AsyncSession, filed: Sequence[RequestSummary], now: dt.datetime
-    ) -> None:
-        """Inside the filing: one cheap insert, a timer per request due at once."""
-        rows = [
-            {"kind": TimerKind.FILED_AWARENESS, "due_at": now, "request_id": r.id} for r in filed
+    def timers_for(self, filed: Sequence[RequestSummary], now: dt.datetime) -> list[dict[str, Any]]:
+        """Set in the filing: a timer per request, due by AFTER_FILING."""
+        due_at = now + AFTER_FILING
+        return [
+            {"kind": TimerKind.FILED_AWARENESS, "due_at": due_at, "request_id": r.id} for r in filed
         ]
-        await timers.schedule_many(session, rows, now=now)
 
     async def look(self, session: AsyncSession, fired: Sequence[Timer], now: dt.datetime) -> Looked:
         """Read step, before the writer is taken: the requests, their searches, what they hold.

@@ -19,13 +19,16 @@ from bot.intake.group_commit import GroupCommit
 from bot.records.summaries import RequestSummary
 from bot.views.ids import BlockId
 from bot.views.request_modal import DETAILS_MAX, SUMMARY_MAX
-from storage import history, numbering, requests
+from storage import history, numbering, requests, timers
 from storage.engine import Database
 
 logger = logging.getLogger(__name__)
 REQUEST_COUNTER = "request"
-# Runs inside the filing transaction with every request of the batch (timers, outage links).
+# Runs inside the filing transaction with every request of the batch (outage links).
 FiledHook = Callable[[AsyncSession, Sequence[RequestSummary], dt.datetime], Awaitable[None]]
+# The timers a desk sets for every request of the batch (kind, due_at, request_id, data): all
+# desks' timers are added in one statement.
+TimersFor = Callable[[Sequence[RequestSummary], dt.datetime], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -153,13 +156,18 @@ class IntakeService:
         self._clock = clock
         self._default_channel = default_triage_channel
         self._filed_hooks: list[FiledHook] = []
+        self._timers_for: list[TimersFor] = []
         self._writer: GroupCommit[_Filing, RequestSummary] = GroupCommit(
             database=database, write=self._store, committed=committed
         )
 
     def on_filed(self, hook: FiledHook) -> None:
-        """Run `hook` inside each filing's transaction (timers, outage links); order is kept."""
+        """Run `hook` inside each filing's transaction (outage links); order is kept."""
         self._filed_hooks.append(hook)
+
+    def sets_timers(self, timers_for: TimersFor) -> None:
+        """Add the timers `timers_for` names for each filing, in the filing's one timer insert."""
+        self._timers_for.append(timers_for)
 
     def validate(self, form: RequestForm) -> None:
         """Check the form against the catalogue and today's date (no I/O)."""
@@ -229,6 +237,8 @@ class IntakeService:
             session, [f.opened_event(r) for f, r in zip(filings, filed, strict=True)]
         )
         now = self._clock.now()
+        rows = [row for timers_for in self._timers_for for row in timers_for(filed, now)]
+        await timers.schedule_many(session, rows, now=now)
         for hook in self._filed_hooks:
             await hook(session, filed, now)
         others_reporting = {r.id for f, r in zip(filings, filed, strict=True) if f.others_reporting}
