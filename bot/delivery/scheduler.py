@@ -33,7 +33,7 @@ Found = TypeVar("Found")
 class Together(Generic[Found]):
     """A handler that takes every due timer of its kind in a chunk at once, in two steps.
 
-    For work done after every filing: one read for fifty requests instead of fifty reads.
+    For work done after every filing: one read for a second's requests instead of one each.
     `read` runs first, in a read transaction of its own, so searching never holds SQLite's
     one writer; `write` then runs in the transaction that fires the timers, with what `read`
     found (which may be a moment old). All of a pass's timers of the kind fire in one such
@@ -147,7 +147,8 @@ class Scheduler:
         self._loop.wake()
 
     def wake_by(self, seconds: float) -> None:
-        """New timers due now were committed that can wait `seconds` to be fired together."""
+        """Timers were committed that fall due within `seconds`: look by then at the latest
+        (the loop may be asleep until a later timer), then fire them with those due with them."""
         self._loop.wake_by(seconds)
 
     async def run_pass(self, *, eager: bool = False) -> int:
