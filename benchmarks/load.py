@@ -73,6 +73,7 @@ class Options:
     quick: bool
     json_file: Path | None
     keep: bool
+    profile_dir: Path | None = None  # cProfile of each Liaison server's event loop thread
 
 
 FULL = {
@@ -106,6 +107,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--memory-requests", type=int, help="open requests (full: 100000; 0 skips)")
     parser.add_argument("--json", type=Path, dest="json_file", help="write every figure here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (dbs, logs)")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        dest="profile_dir",
+        help="write a CPU profile of each Liaison server here (slows them: figures not comparable)",
+    )
     args = parser.parse_args(argv)
     chosen: dict[str, Any] = dict(QUICK if args.quick else FULL)
     for name in ("seconds", "rounds", "memory_requests"):
@@ -113,10 +120,18 @@ def parse_args(argv: Sequence[str] | None) -> Options:
             chosen[name] = getattr(args, name)
     if chosen["seconds"] <= 0 or chosen["rounds"] < 1 or chosen["memory_requests"] < 0:
         parser.error("--seconds must be positive, --rounds at least 1, --memory-requests >= 0")
-    return Options(**chosen, quick=args.quick, json_file=args.json_file, keep=args.keep)
+    return Options(
+        **chosen,
+        quick=args.quick,
+        json_file=args.json_file,
+        keep=args.keep,
+        profile_dir=args.profile_dir,
+    )
 
 
-def spec(app: AppKind, slack: FakeSlack, workdir: Path, database: str) -> ServerSpec:
+def spec(
+    app: AppKind, slack: FakeSlack, workdir: Path, database: str, profile_dir: Path | None = None
+) -> ServerSpec:
     """What a server process needs; each app has its own SQLite file and log."""
     return ServerSpec(
         app=app,
@@ -127,6 +142,7 @@ def spec(app: AppKind, slack: FakeSlack, workdir: Path, database: str) -> Server
         database_url=f"sqlite+aiosqlite:///{workdir / database}",
         log_file=workdir / f"{Path(database).stem}.log",
         core=SERVER_CORE,
+        profile_file=profile_dir / f"{app}.prof" if profile_dir and app in LIAISON_APPS else None,
     )
 
 
@@ -134,7 +150,12 @@ async def run(options: Options, workdir: Path) -> Figures:
     """Start the fake Slack and the four servers, measure, stop everything."""
     slack = FakeSlack()
     await slack.start()
-    servers = {app: ServerProcess(spec(app, slack, workdir, f"{app}.sqlite3")) for app in APPS}
+    if options.profile_dir is not None:
+        options.profile_dir.mkdir(parents=True, exist_ok=True)
+    servers = {
+        app: ServerProcess(spec(app, slack, workdir, f"{app}.sqlite3", options.profile_dir))
+        for app in APPS
+    }
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=300)
     session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60))
     try:
