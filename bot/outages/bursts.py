@@ -99,8 +99,9 @@ class BurstDesk:
     ) -> set[int]:
         """After filings on one service commit (oldest first): join, start or leave its burst.
 
-        Returns the requests that joined a suspected outage whose alert names them. The
-        alert is edited once for the lot, never posted twice. A partner not `told` in the
+        Returns the requests in a suspected outage whose alert names them, the report that
+        set it off included: the alert lists their siblings. The alert is edited once for the
+        lot, never posted twice. A partner not `told` in the
         confirmation (ids) that others are reporting the same service (the burst began with
         their report, or this replica had not yet heard of it) is told in their thread.
         """
@@ -125,8 +126,8 @@ class BurstDesk:
                 members.add(request.id)
                 added.append(request.id)
                 burst.last_report_at = max(burst.last_report_at, request.opened_at)
-                if burst.status == BurstStatus.ACTIVE:
-                    joined.add(request.id)
+            if burst.status == BurstStatus.ACTIVE:
+                joined.add(request.id)
             if burst.status == BurstStatus.ACTIVE and request.id not in told:
                 note = burst_partner_note(service.name)
                 await notices.partner_thread_reply(session, request=request, rendered=note, now=now)

@@ -112,6 +112,9 @@ async def test_a_burst_raises_exactly_one_alert_updated_in_place_and_tells_the_n
     assert set(ALERT_ACTIONS) <= set(alert.action_ids())
     assert any(TOLD in n for n in confirmation_thread(desk, JORDAN))
     assert not any(TOLD in n for n in confirmation_thread(desk, PAT)), "filed before the burst"
+    assert not any("Possibly related" in n for n in replies(desk, card_of(desk, "REQ-3"))), (
+        "the report that set off the alert: the alert lists its siblings, once"
+    )
 
     await later(desk, 3)
     await file_request(desk, PAT, service="email", summary="Calendar will not load")
