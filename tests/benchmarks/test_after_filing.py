@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.benchmarks import run_benchmark
+
 LINE = re.compile(
     r"^(with|without) awareness: 60 filings, (\d+) timers fired; filing [\d.]+ ms CPU per "
     r"filing, after-filing pass [\d.]+ \(first second [\d.]+, from second 3 on [\d.]+\)$",
@@ -19,15 +17,7 @@ LINE = re.compile(
 
 @pytest.mark.timeout(300)
 def test_filing_and_the_after_filing_pass_are_timed_with_and_without_awareness() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.after_filing", "--seconds", "3", "--per-second", "20"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    runs = [(m.group(1), int(m.group(2))) for m in LINE.finditer(done.stdout)]
-    assert [name for name, _ in runs] == ["with", "without", "with", "without"], done.stdout
+    stdout = run_benchmark("after_filing", "--seconds", "3", "--per-second", "20", timeout=280)
+    runs = [(m.group(1), int(m.group(2))) for m in LINE.finditer(stdout)]
+    assert [name for name, _ in runs] == ["with", "without", "with", "without"], stdout
     assert runs == [("with", 60), ("without", 0)] * 2, "the aware passes took every filing"

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.benchmarks import run_benchmark
+
 APPS = ("bare", "naive", "liaison", "liaison-unaware")
 LIAISONS = ("liaison", "liaison-unaware")
 # The comparison's last line, e.g. "... -3.2 % against without (...), within 10 %".
@@ -29,19 +27,12 @@ VERDICT = re.compile(
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Run `python -m benchmarks.load --quick` once and read its figures."""
     out = tmp_path_factory.mktemp("bench") / "figures.json"
-    command = [sys.executable, "-m", "benchmarks.load", "--quick"]
-    done = subprocess.run(
-        [*command, "--memory-requests", "1000", "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=540,
-        check=False,
+    stdout = run_benchmark(
+        "load", "--quick", "--memory-requests", "1000", "--json", str(out), timeout=540
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "completed filings/s" in done.stdout
+    assert "completed filings/s" in stdout
     figures: dict[str, Any] = json.loads(out.read_text())
-    figures["stdout"] = done.stdout
+    figures["stdout"] = stdout
     return figures
 
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests import databases
+from tests.benchmarks import run_benchmark
 from tests.conftest import IN_CI
 
-ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(
     r"^(SQLite|PostgreSQL): 3,000 requests seeded in \d+ s; 40 lookups: p50 [\d.]+ ms, "
     r"p99 [\d.]+ ms, max [\d.]+ ms; ([\d.]+) related found on average; aim p99 <= 20 ms: ",
@@ -29,16 +26,9 @@ def test_the_lookup_is_timed_on_sqlite_and_postgresql_and_finds_related_requests
         if IN_CI:
             pytest.fail("CI=true but no PostgreSQL server answered; set TEST_POSTGRES_URL")
         pytest.skip("PostgreSQL skipped: no server (set TEST_POSTGRES_URL to run this)")
-    command = [sys.executable, "-m", "benchmarks.related", "--requests", "3000"]
-    done = subprocess.run(
-        [*command, "--lookups", "40", "--postgres", admin],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
+    stdout = run_benchmark(
+        "related", "--requests", "3000", "--lookups", "40", "--postgres", admin, timeout=280
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    found = {m.group(1): float(m.group(2)) for m in LINE.finditer(done.stdout)}
-    assert set(found) == {"SQLite", "PostgreSQL"}, done.stdout
+    found = {m.group(1): float(m.group(2)) for m in LINE.finditer(stdout)}
+    assert set(found) == {"SQLite", "PostgreSQL"}, stdout
     assert all(average > 1 for average in found.values()), "lookups find related requests"

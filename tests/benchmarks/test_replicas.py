@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests import databases
+from tests.benchmarks import run_benchmark
 from tests.conftest import IN_CI
 
-ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = ("SQLite x1", "PostgreSQL x1", "PostgreSQL x2", "PostgreSQL x3")
 
 pytestmark = [pytest.mark.postgres]
@@ -26,17 +24,18 @@ def test_one_two_and_three_replicas_are_measured_beside_sqlite(tmp_path: Path) -
             pytest.fail("CI=true but no PostgreSQL server answered; set TEST_POSTGRES_URL")
         pytest.skip("PostgreSQL skipped: no server (set TEST_POSTGRES_URL to run this)")
     out = tmp_path / "figures.json"
-    command = [sys.executable, "-m", "benchmarks.replicas", "--quick", "--filings", "30"]
-    done = subprocess.run(
-        [*command, "--postgres", admin, "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    stdout = run_benchmark(
+        "replicas",
+        "--quick",
+        "--filings",
+        "30",
+        "--postgres",
+        admin,
+        "--json",
+        str(out),
         timeout=540,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "| completed filings/s |" in done.stdout
+    assert "| completed filings/s |" in stdout
     figures = json.loads(out.read_text())
     runs = {run["label"]: run for run in figures["runs"]}
     assert tuple(runs) == COLUMNS
