@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 import urllib.parse
+from collections.abc import Callable
 
 import pytest
 
 from bot.app.guard import Admitted, Refused, admit
+from bot.app.guard.decode import form_pairs
 from bot.app.guard.shapes import shape_problem
 from bot.domain.seen import SeenIds
 from bot.home.hashes import HomeHashes
@@ -118,3 +121,58 @@ def test_a_hash_from_an_opening_never_replaces_one_from_a_publish() -> None:
     hashes.conflicted("U1")
     assert hashes.get("U1") is None and hashes.take_conflicts() == ["U1"]
     assert hashes.take_conflicts() == []
+
+
+# What a form body is made of: field marks, plain text, backslashes, and escapes: of UTF-8
+# (é, ✓), of marks (/, =, &, %, \\), and of bytes that are not UTF-8 on their own (ff, C3).
+FORM_TOKENS = (
+    *"ab=&+\\x ;",
+    *("%2F", "%3D", "%26", "%25", "%5C", "%0A", "%41", "%5c", "%c3%a9", "%E2%9C%93"),
+    *("%ff", "%C3"),
+)
+
+
+def _read_form(read: Callable[[str], list[tuple[str, str]]], text: str) -> object:
+    try:
+        return read(text)
+    except ValueError:  # UnicodeDecodeError too
+        return "refused"
+
+
+def _stdlib(text: str) -> list[tuple[str, str]]:
+    return urllib.parse.parse_qsl(
+        text, keep_blank_values=True, strict_parsing=bool(text), errors="strict"
+    )
+
+
+def _random_form(rng: random.Random) -> str:
+    """Fields of name=value, each part drawn from the tokens, now and then one left bare."""
+    parts = [t for t in FORM_TOKENS if t not in "&="]
+
+    def part() -> str:
+        return "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+
+    fields = [part() if rng.random() < 0.05 else f"{part()}={part()}" for _ in range(3)]
+    return "&".join(fields[: rng.randint(1, 3)])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_form_fields_are_read_exactly_as_parse_qsl_reads_them(seed: int) -> None:
+    """The fast reading of a form body agrees with `urllib.parse` on anything, good or bad."""
+    rng = random.Random(seed)
+    texts = [
+        urllib.parse.urlencode({"payload": json.dumps({"t": "héllo ✓ \\n %41+ &=;"})}),
+        urllib.parse.urlencode({"text": "a+b=c&d", "command": "/request"}),
+        "payload=50%",
+        "a=%zz",
+        "a=é",
+        "",
+        "&",
+        "a",
+        "a=1&",
+        "=",  # the slow path, and edges
+        *("".join(rng.choice(FORM_TOKENS) for _ in range(rng.randint(1, 30))) for _ in range(250)),
+        *(_random_form(rng) for _ in range(250)),
+    ]
+    for text in texts:
+        assert _read_form(form_pairs, text) == _read_form(_stdlib, text), text

@@ -37,7 +37,7 @@ def _form(text: str) -> tuple[dict[str, Any], bool]:
     if BAD_ESCAPE.search(text):
         raise Unreadable("bad percent-encoding")
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        pairs = form_pairs(text)
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         raise Unreadable("bad form encoding") from exc
     fields = dict(pairs)
@@ -47,6 +47,38 @@ def _form(text: str) -> tuple[dict[str, Any], bool]:
     if "command" in fields or set(fields) != {"payload"}:
         return fields, True
     return _json_object(fields["payload"], what="payload"), False
+
+
+def form_pairs(text: str) -> list[tuple[str, str]]:
+    """The fields of a form body, exactly as strict `parse_qsl` reads them, but faster.
+
+    Every interaction is one field of percent-encoded JSON, with an escape every few
+    characters; `urllib.parse` decodes them one at a time in Python, a tenth of a filing's
+    CPU. For the ASCII bodies Slack sends, with every `%` followed by two hex digits, the
+    `unicode_escape` codec decodes them all in C: each `%` becomes `\\x` after the body's own
+    backslashes are doubled, so no other escape can arise. Anything else goes to `parse_qsl`
+    itself; a test holds the two to the same answers and the same refusals.
+    """
+    if not text.isascii() or BAD_ESCAPE.search(text):
+        return parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+    if not text:
+        return []
+    pairs = []
+    for field in text.split("&"):
+        name, equals, value = field.partition("=")
+        if not equals:
+            raise ValueError("bad query field")
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
+
+
+def _unquote(text: str) -> str:
+    """`+` is a space and `%XX` a byte of UTF-8, as in `urllib.parse.unquote_plus`."""
+    if "%" not in text:
+        return text.replace("+", " ")
+    escaped = text.replace("+", " ").replace("\\", "\\\\").replace("%", "\\x")
+    raw = escaped.encode("ascii").decode("unicode_escape").encode("latin-1")
+    return raw.decode("utf-8", "strict")
 
 
 def _json_object(text: str, *, what: str) -> dict[str, Any]:
