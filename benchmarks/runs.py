@@ -21,6 +21,7 @@ import aiohttp
 from benchmarks.fakeslack import FakeSlack, partner_id
 from benchmarks.servers import LIAISON_APPS, AppKind, ServerProcess
 from benchmarks.workload import Templates, command_body, signed_headers, submission_body
+from bot.intake.awareness import AFTER_FILING
 
 Kind = Literal["command", "submission"]
 LATE_MS = 3000.0  # Slack gives up on an ack after three seconds
@@ -29,7 +30,9 @@ STALL_SECONDS = 10.0  # give up waiting once nothing completes and the server id
 IDLE_CPU = 0.05  # a server using less than this share of its core is idle
 DRAIN_LIMIT = 300.0  # and never wait longer than this for one burst's work
 SETTLE_SECONDS = 0.3  # pause after a measurement so the server is idle before the next
-IDLE_WINDOW = 0.5  # after the work reached Slack, the server is idle once a window this long
+# After the work reached Slack, the server is idle once a window this long (longer than the
+# second Liaison may wait before its after-filing pass, or that pass would come after the wait)
+IDLE_WINDOW = AFTER_FILING.total_seconds() + 0.5
 SETTLE_LIMIT = 120.0  # ... used less than IDLE_CPU of its core; never wait longer than this
 MAX_REQUESTS = 20_000  # per burst, whatever its duration
 
