@@ -62,6 +62,18 @@ def first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
+@dataclass(frozen=True)
+class NewReport:
+    """A request just filed, as the after-filing pass first reads it: enough to place it in
+    its service's burst without reading the whole request."""
+
+    id: int
+    service_id: str
+    opened_at: dt.datetime
+    told: bool  # the confirmation said others were reporting problems with the service
+    saw_fixes: bool  # the form showed shared fixes and the partner filed anyway
+
+
 class BurstStatus(StrEnum):
     """Where a suspected outage stands."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from bot.domain.awareness import (
     BurstReport,
     BurstStatus,
     BurstSummary,
+    NewReport,
     declare_summary,
     is_burst,
     shown_reports,
@@ -26,9 +27,10 @@ from bot.domain.summary import RequestSummary
 from bot.outages.desk import OutageDesk
 from bot.outages.forms import DECLARABLE
 from bot.records.live import LiveRead
+from bot.records.summaries import summarise_in
 from bot.views.awareness import burst_alert, burst_partner_note
 from bot.views.outage_modals import SUMMARY_MAX, DeclarePrefill
-from storage import bursts, outages, outbox
+from storage import bursts, outages, outbox, requests
 from storage.engine import Database
 from storage.models import Burst, Outage, Request
 
@@ -74,7 +76,7 @@ class BurstDesk:
             return False
         return self._within(under_way, service_id, self._clock.now())
 
-    async def alerted(self, session: AsyncSession, filed: Sequence[RequestSummary]) -> set[int]:
+    async def alerted(self, session: AsyncSession, filed: Sequence[NewReport]) -> set[int]:
         """Which new requests fall in a suspected outage already alerted (a read, no change)."""
         under_way = await self._read_under_way(session)
         return {r.id for r in filed if self._within(under_way, r.service_id, r.opened_at)}
@@ -92,18 +94,19 @@ class BurstDesk:
     async def notice(
         self,
         session: AsyncSession,
-        filed: Sequence[RequestSummary],
+        filed: Sequence[NewReport],
         *,
         now: dt.datetime,
-        told: Collection[int] = (),
+        summaries: Mapping[int, RequestSummary],
     ) -> set[int]:
         """After filings on one service commit (oldest first): join, start or leave its burst.
 
         Returns the requests in a suspected outage whose alert names them, the report that
         set it off included: the alert lists their siblings. The alert is edited once for the
-        lot, never posted twice. A partner not `told` in the
-        confirmation (ids) that others are reporting the same service (the burst began with
-        their report, or this replica had not yet heard of it) is told in their thread.
+        lot, never posted twice. A partner not told in the confirmation that others are
+        reporting the same service (the burst began with their report, or this replica had
+        not yet heard of it) is told in their thread; `summaries` holds the requests the
+        caller read whole, and any other is read here.
         """
         service = self._catalogue.service(filed[0].service_id) if filed else None
         if service is None or await self._outage_open(session, service.id):
@@ -128,9 +131,10 @@ class BurstDesk:
                 burst.last_report_at = max(burst.last_report_at, request.opened_at)
             if burst.status == BurstStatus.ACTIVE:
                 joined.add(request.id)
-            if burst.status == BurstStatus.ACTIVE and request.id not in told:
+            if burst.status == BurstStatus.ACTIVE and not request.told:
+                whole = summaries.get(request.id) or await self._read_whole(session, request.id)
                 note = burst_partner_note(service.name)
-                await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
+                await notices.partner_thread_reply(session, request=whole, rendered=note, now=now)
         await self._settle(session, burst, added, now=now)
         return joined
 
@@ -205,8 +209,14 @@ class BurstDesk:
             actor,
         )
 
+    async def _read_whole(self, session: AsyncSession, request_id: int) -> RequestSummary:
+        row = await requests.get_request_by_id(session, request_id=request_id)
+        if row is None:
+            raise NotFound(f"request {request_id} is no longer stored")
+        return summarise_in(row, self._catalogue)
+
     async def _detect(
-        self, session: AsyncSession, service: Service, request: RequestSummary, *, now: dt.datetime
+        self, session: AsyncSession, service: Service, request: NewReport, *, now: dt.datetime
     ) -> Burst | None:
         since = request.opened_at - service.burst_window
         reports = await bursts.reports_since(

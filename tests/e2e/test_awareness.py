@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import select, update
 
 from bot.app.local import LocalLiaison
 from bot.clock import ManualClock
 from bot.domain.errors import NotPermitted
+from bot.domain.timers import TimerKind
 from simulator.model import SimMessage
-from tests.e2e.helpers import PAT, file_request, stored
+from storage.models import Request, Timer
+from tests.e2e.helpers import PAT, file_request, open_form, stored
 
 pytestmark = pytest.mark.e2e
 SAM, JORDAN, CASEY, MORGAN = "U0SAM", "U0JORDAN", "U0CASEY", "U0MORGAN"
@@ -94,6 +97,26 @@ async def test_requests_resolved_more_than_thirty_days_ago_are_not_offered(
     await file_request(desk, CASEY, service="printers", summary="Plotter out of paper again")
 
     assert not any("Possibly related" in n for n in replies(desk, card_of(desk, "REQ-2")))
+
+
+async def test_a_request_filed_before_an_upgrade_is_still_looked_at(desk: LocalLiaison) -> None:
+    """Liaison used to set an after-filing timer for each request; one left pending by the
+    version before an upgrade still brings its card the related requests."""
+    await file_request(desk, PAT, service="printers", summary="Printer in room 210 jams")
+    await open_form(desk, JORDAN)
+    answers = {"service": "printers", "impact": "stopped", "summary": "Room 210 printer jams"}
+    assert (await desk.slack.submit_view(JORDAN, answers)).ok
+    await desk.runtime.inflight.idle()
+    pending = (Timer.kind == TimerKind.FILED_AWARENESS) & (Timer.status == "pending")
+    async with desk.runtime.database.transaction() as session:
+        [request_id] = (await session.scalars(select(Request.id).where(Request.number == 2))).all()
+        as_before = {"request_id": request_id, "data": {}}
+        changed = await session.execute(update(Timer).where(pending).values(**as_before))
+        assert changed.rowcount == 1  # type: ignore[attr-defined]
+    await desk.settle()
+
+    notes = replies(desk, card_of(desk, "REQ-2"))
+    assert notes and notes[0].startswith("*Possibly related:*") and "REQ-1" in notes[0]
 
 
 async def test_a_burst_raises_exactly_one_alert_updated_in_place_and_tells_the_next_partner(
