@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Burst, Request
+from storage.base import core_table
+from storage.models import Burst, BurstMember, Request
+from storage.requests import OPEN_STATUSES
 
 UNDECIDED_OR_SILENCED = ("active", "dismissed")
 
@@ -62,12 +64,96 @@ async def reports_since(
     return [(row.id, row.opened_at) for row in await session.execute(query)]
 
 
-async def insert_burst(session: AsyncSession, **fields: Any) -> Burst:
-    """Record a burst (flushed now: the alert's dedupe key names its id)."""
-    row = Burst(**fields)
+async def insert_burst(
+    session: AsyncSession, *, request_ids: Collection[int], **fields: Any
+) -> Burst:
+    """Record a burst and the reports that set it off (flushed now: the alert's dedupe key
+    names its id)."""
+    members = set(request_ids)
+    row = Burst(**fields, report_count=len(members))
     session.add(row)
     await session.flush()
+    await _insert_members(session, burst_id=row.id, request_ids=members)
     return row
+
+
+async def members_among(
+    session: AsyncSession, *, burst_id: int, request_ids: Collection[int]
+) -> set[int]:
+    """Which of these requests are already reports of the burst.
+
+    Primary-key lookups of the given ids only: the cost follows the batch, not the burst.
+    """
+    if not request_ids:
+        return set()
+    query = select(BurstMember.request_id).where(
+        BurstMember.burst_id == burst_id, BurstMember.request_id.in_(request_ids)
+    )
+    return set((await session.scalars(query)).all())
+
+
+async def add_reports(session: AsyncSession, *, burst_id: int, request_ids: Collection[int]) -> int:
+    """Add requests to a burst's reports, skipping those already in it; returns how many joined.
+
+    The count moves by the same number in the same transaction, as an increment the database
+    applies (another replica's additions are never overwritten). A burst in this session
+    sees its new count at once.
+    """
+    new = set(request_ids) - await members_among(
+        session, burst_id=burst_id, request_ids=request_ids
+    )
+    if not new:
+        return 0
+    await _insert_members(session, burst_id=burst_id, request_ids=new)
+    bump = update(Burst).where(Burst.id == burst_id)
+    await session.execute(bump.values(report_count=Burst.report_count + len(new)))
+    return len(new)
+
+
+async def _insert_members(
+    session: AsyncSession, *, burst_id: int, request_ids: Collection[int]
+) -> None:
+    """One INSERT for the lot, through Core: a long burst's first pass adds hundreds."""
+    if request_ids:
+        rows = [{"burst_id": burst_id, "request_id": i} for i in sorted(request_ids)]
+        await session.execute(insert(core_table(BurstMember)), rows)
+
+
+async def shown_report_ids(
+    session: AsyncSession, *, burst_id: int, first: int, last: int
+) -> tuple[list[int], list[int]]:
+    """The burst's first `first` and last `last` reports (request ids, oldest first).
+
+    Two short ranges of the primary key, however long the burst.
+    """
+    of_burst = select(BurstMember.request_id).where(BurstMember.burst_id == burst_id)
+    head = await session.scalars(of_burst.order_by(BurstMember.request_id).limit(first))
+    tail = await session.scalars(of_burst.order_by(BurstMember.request_id.desc()).limit(last))
+    return list(head), list(reversed(tail.all()))
+
+
+async def report_ids(session: AsyncSession, *, burst_id: int) -> list[int]:
+    """Every report of a burst, oldest first (request ids)."""
+    query = select(BurstMember.request_id).where(BurstMember.burst_id == burst_id)
+    return list(await session.scalars(query.order_by(BurstMember.request_id)))
+
+
+async def open_unlinked_reports(session: AsyncSession, *, burst_id: int) -> Sequence[Request]:
+    """The burst's reports still open and in no outage, in number order: what declaring links.
+
+    Resolved and already linked reports are not read at all.
+    """
+    query = (
+        select(Request)
+        .join(BurstMember, BurstMember.request_id == Request.id)
+        .where(
+            BurstMember.burst_id == burst_id,
+            Request.outage_id.is_(None),
+            Request.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Request.number)
+    )
+    return (await session.scalars(query)).all()
 
 
 async def get_burst(session: AsyncSession, *, burst_id: int) -> Burst | None:

@@ -13,6 +13,8 @@ from bot.catalogue import Catalogue, Service
 from bot.clock import Clock
 from bot.delivery import notices
 from bot.domain.awareness import (
+    REPORTS_QUOTED,
+    REPORTS_SHOWN,
     BurstReport,
     BurstStatus,
     BurstSummary,
@@ -30,7 +32,7 @@ from bot.views.awareness import burst_alert, burst_partner_note
 from bot.views.outage_modals import SUMMARY_MAX, DeclarePrefill
 from storage import bursts, outages, outbox
 from storage.engine import Database
-from storage.models import Burst, Outage, Request
+from storage.models import Burst, Outage
 
 logger = logging.getLogger(__name__)
 ALERT, ALERT_UPDATE = "burst_alert", "burst_alert:update"
@@ -109,7 +111,7 @@ class BurstDesk:
         if service is None or await self._outage_open(session, service.id):
             return set()  # a declared outage has its own banner, Follow button and links
         burst: Burst | None = None
-        members: set[int] = set()  # the burst's reports, as a set: a long burst has thousands
+        members: set[int] = set()  # which of this batch the burst already holds
         added: list[int] = []
         joined: set[int] = set()
         for request in filed:
@@ -119,7 +121,7 @@ class BurstDesk:
                 burst = await bursts.current_burst(session, service_id=service.id, since=since)
                 if burst is None:
                     burst = await self._detect(session, service, request, now=now)
-                members, added = set(burst.request_ids if burst else ()), []
+                members, added = await self._members(session, burst, filed), []
             if burst is None:
                 continue
             if request.id not in members:
@@ -137,13 +139,27 @@ class BurstDesk:
     async def _settle(
         self, session: AsyncSession, burst: Burst | None, added: list[int], *, now: dt.datetime
     ) -> None:
-        """Record the reports that joined a burst in this batch, and edit its alert once."""
+        """Record the reports that joined a burst in this batch, and edit its alert once.
+
+        Only the new reports are written (and the count moved): a pass costs the same on the
+        burst's thousandth report as on its fourth.
+        """
         if burst is None or not added:
             return
-        burst.request_ids = sorted({*burst.request_ids, *added})
+        await bursts.add_reports(session, burst_id=burst.id, request_ids=added)
         if burst.status == BurstStatus.ACTIVE:
             self._under_way.forget_after_commit(session)
             await self._refresh(session, burst, now=now)
+
+    async def _members(
+        self, session: AsyncSession, burst: Burst | None, filed: Sequence[RequestSummary]
+    ) -> set[int]:
+        """Which of the batch a burst already holds (those that set it off, say): one lookup of
+        the batch's ids, never the burst's whole list."""
+        if burst is None:
+            return set()
+        ids = [r.id for r in filed]
+        return await bursts.members_among(session, burst_id=burst.id, request_ids=ids)
 
     async def declare_prefill(self, burst_id: int, *, actor: str) -> DeclarePrefill:
         """Before the declare form opens from an alert: the actor may, and it is undecided."""
@@ -192,11 +208,10 @@ class BurstDesk:
         burst.status, burst.decided_by, burst.decided_at = BurstStatus.DECLARED, actor, now
         burst.outage_id = outage.id
         self._under_way.forget_after_commit(session)
-        for row in await bursts.requests_by_id(session, ids=burst.request_ids):
-            if row.outage_id is None and _is_open(row):
-                await self._outages.link_request(
-                    session, request_id=row.id, outage_id=outage.id, by=actor, now=now
-                )
+        for row in await bursts.open_unlinked_reports(session, burst_id=burst.id):
+            await self._outages.link_request(
+                session, request_id=row.id, outage_id=outage.id, by=actor, now=now
+            )
         await self._refresh(session, burst, now=now)
         logger.info(
             "suspected outage declared burst=%s outage=%s actor=%s",
@@ -264,7 +279,11 @@ class BurstDesk:
         return summary
 
     async def _summary(self, session: AsyncSession, burst: Burst) -> BurstSummary:
-        rows = await bursts.requests_by_id(session, ids=shown_reports(burst.request_ids))
+        """What the alert and the declare form show: the burst's two ends and its count."""
+        first, last = await bursts.shown_report_ids(
+            session, burst_id=burst.id, first=REPORTS_QUOTED, last=REPORTS_SHOWN
+        )
+        rows = await bursts.requests_by_id(session, ids=shown_reports(first, last))
         outage = (
             await outages.get_outage_by_id(session, outage_id=burst.outage_id)
             if burst.outage_id
@@ -278,7 +297,7 @@ class BurstDesk:
             status=BurstStatus(burst.status),
             first_report_at=burst.first_report_at,
             reports=tuple(BurstReport(r.number, r.summary) for r in rows),
-            count=len(burst.request_ids),
+            count=burst.report_count,
             decided_by=burst.decided_by,
             outage_ref=format_outage_number(outage.number) if outage else None,
         )
@@ -295,10 +314,6 @@ class BurstDesk:
     async def _outage_open(self, session: AsyncSession, service_id: str) -> bool:
         live = await outages.list_live(session, kinds=DECLARABLE, service_id=service_id)
         return any(o.status == OutageStatus.OPEN for o in live)
-
-
-def _is_open(row: Request) -> bool:
-    return row.status not in ("resolved", "closed", "withdrawn")
 
 
 def _lane(burst: Burst) -> str:
