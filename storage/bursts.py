@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import core_table
@@ -73,50 +73,36 @@ async def insert_burst(
     row = Burst(**fields, report_count=len(members))
     session.add(row)
     await session.flush()
-    await _insert_members(session, burst_id=row.id, request_ids=members)
+    if members:  # one INSERT for the lot: a burst can start with hundreds
+        rows = [{"burst_id": row.id, "request_id": i} for i in sorted(members)]
+        await session.execute(insert(core_table(BurstMember)), rows)
     return row
 
 
-async def members_among(
-    session: AsyncSession, *, burst_id: int, request_ids: Collection[int]
-) -> set[int]:
-    """Which of these requests are already reports of the burst.
+async def add_reports(session: AsyncSession, *, burst_id: int, request_ids: Collection[int]) -> int:
+    """Add requests to a burst's reports; returns how many joined (those not in it already).
 
-    Primary-key lookups of the given ids only: the cost follows the batch, not the burst.
+    One INSERT ... SELECT for the lot, the same on both databases: it skips the burst's
+    reports already in (a primary-key lookup of each id given, never the burst's whole list)
+    and requests no longer there. The count moves by as many in the same transaction, as an
+    increment the database applies, so another replica's additions are never overwritten; a
+    burst loaded in this session sees its new count at once.
     """
     if not request_ids:
-        return set()
-    query = select(BurstMember.request_id).where(
-        BurstMember.burst_id == burst_id, BurstMember.request_id.in_(request_ids)
-    )
-    return set((await session.scalars(query)).all())
-
-
-async def add_reports(session: AsyncSession, *, burst_id: int, request_ids: Collection[int]) -> int:
-    """Add requests to a burst's reports, skipping those already in it; returns how many joined.
-
-    The count moves by the same number in the same transaction, as an increment the database
-    applies (another replica's additions are never overwritten). A burst in this session
-    sees its new count at once.
-    """
-    new = set(request_ids) - await members_among(
-        session, burst_id=burst_id, request_ids=request_ids
-    )
-    if not new:
         return 0
-    await _insert_members(session, burst_id=burst_id, request_ids=new)
-    bump = update(Burst).where(Burst.id == burst_id)
-    await session.execute(bump.values(report_count=Burst.report_count + len(new)))
-    return len(new)
-
-
-async def _insert_members(
-    session: AsyncSession, *, burst_id: int, request_ids: Collection[int]
-) -> None:
-    """One INSERT for the lot, through Core: a long burst's first pass adds hundreds."""
-    if request_ids:
-        rows = [{"burst_id": burst_id, "request_id": i} for i in sorted(request_ids)]
-        await session.execute(insert(core_table(BurstMember)), rows)
+    already = select(BurstMember.request_id).where(
+        BurstMember.burst_id == burst_id, BurstMember.request_id == Request.id
+    )
+    joining = select(literal(burst_id, Integer), Request.id).where(
+        Request.id.in_(request_ids), ~already.exists()
+    )
+    add = insert(core_table(BurstMember)).from_select(["burst_id", "request_id"], joining)
+    result = await session.execute(add)
+    added = int(result.rowcount)  # type: ignore[attr-defined]
+    if added:
+        bump = update(Burst).where(Burst.id == burst_id)
+        await session.execute(bump.values(report_count=Burst.report_count + added))
+    return added
 
 
 async def shown_report_ids(
@@ -124,12 +110,17 @@ async def shown_report_ids(
 ) -> tuple[list[int], list[int]]:
     """The burst's first `first` and last `last` reports (request ids, oldest first).
 
-    Two short ranges of the primary key, however long the burst.
+    Two short ranges of the primary key in one statement, however long the burst.
     """
     of_burst = select(BurstMember.request_id).where(BurstMember.burst_id == burst_id)
-    head = await session.scalars(of_burst.order_by(BurstMember.request_id).limit(first))
-    tail = await session.scalars(of_burst.order_by(BurstMember.request_id.desc()).limit(last))
-    return list(head), list(reversed(tail.all()))
+    head = of_burst.order_by(BurstMember.request_id).limit(first).subquery()
+    tail = of_burst.order_by(BurstMember.request_id.desc()).limit(last).subquery()
+    ends = union_all(
+        select(literal(0, Integer).label("end"), head.c.request_id),
+        select(literal(1, Integer), tail.c.request_id),
+    )
+    rows = (await session.execute(ends)).all()
+    return sorted(i for end, i in rows if end == 0), sorted(i for end, i in rows if end == 1)
 
 
 async def report_ids(session: AsyncSession, *, burst_id: int) -> list[int]:

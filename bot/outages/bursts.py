@@ -111,55 +111,44 @@ class BurstDesk:
         if service is None or await self._outage_open(session, service.id):
             return set()  # a declared outage has its own banner, Follow button and links
         burst: Burst | None = None
-        members: set[int] = set()  # which of this batch the burst already holds
-        added: list[int] = []
+        reports: list[int] = []  # the batch's reports on the burst: those not in it yet join
         joined: set[int] = set()
         for request in filed:
             since = request.opened_at - service.burst_window
             if burst is None or burst.last_report_at < since:
-                await self._settle(session, burst, added, now=now)
+                await self._settle(session, burst, reports, now=now)
                 burst = await bursts.current_burst(session, service_id=service.id, since=since)
                 if burst is None:
                     burst = await self._detect(session, service, request, now=now)
-                members, added = await self._members(session, burst, filed), []
+                reports = []
             if burst is None:
                 continue
-            if request.id not in members:
-                members.add(request.id)
-                added.append(request.id)
-                burst.last_report_at = max(burst.last_report_at, request.opened_at)
+            reports.append(request.id)
+            # A report already in the burst changes nothing: its time is no later than the last.
+            burst.last_report_at = max(burst.last_report_at, request.opened_at)
             if burst.status == BurstStatus.ACTIVE:
                 joined.add(request.id)
             if burst.status == BurstStatus.ACTIVE and request.id not in told:
                 note = burst_partner_note(service.name)
                 await notices.partner_thread_reply(session, request=request, rendered=note, now=now)
-        await self._settle(session, burst, added, now=now)
+        await self._settle(session, burst, reports, now=now)
         return joined
 
     async def _settle(
-        self, session: AsyncSession, burst: Burst | None, added: list[int], *, now: dt.datetime
+        self, session: AsyncSession, burst: Burst | None, reports: list[int], *, now: dt.datetime
     ) -> None:
-        """Record the reports that joined a burst in this batch, and edit its alert once.
+        """Add the batch's reports to a burst, and edit its alert once if any joined.
 
-        Only the new reports are written (and the count moved): a pass costs the same on the
-        burst's thousandth report as on its fourth.
+        Only the new reports are written (and the count moved), in one statement that skips
+        those already in: a pass costs the same on the burst's thousandth report as on its
+        fourth.
         """
-        if burst is None or not added:
+        if burst is None or not reports:
             return
-        await bursts.add_reports(session, burst_id=burst.id, request_ids=added)
-        if burst.status == BurstStatus.ACTIVE:
+        added = await bursts.add_reports(session, burst_id=burst.id, request_ids=reports)
+        if added and burst.status == BurstStatus.ACTIVE:
             self._under_way.forget_after_commit(session)
             await self._refresh(session, burst, now=now)
-
-    async def _members(
-        self, session: AsyncSession, burst: Burst | None, filed: Sequence[RequestSummary]
-    ) -> set[int]:
-        """Which of the batch a burst already holds (those that set it off, say): one lookup of
-        the batch's ids, never the burst's whole list."""
-        if burst is None:
-            return set()
-        ids = [r.id for r in filed]
-        return await bursts.members_among(session, burst_id=burst.id, request_ids=ids)
 
     async def declare_prefill(self, burst_id: int, *, actor: str) -> DeclarePrefill:
         """Before the declare form opens from an alert: the actor may, and it is undecided."""
