@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Burst, Request
+from storage.base import core_table
+from storage.models import Burst, BurstMember, Request
+from storage.requests import OPEN_STATUSES
 
 UNDECIDED_OR_SILENCED = ("active", "dismissed")
 
@@ -62,12 +64,87 @@ async def reports_since(
     return [(row.id, row.opened_at) for row in await session.execute(query)]
 
 
-async def insert_burst(session: AsyncSession, **fields: Any) -> Burst:
-    """Record a burst (flushed now: the alert's dedupe key names its id)."""
-    row = Burst(**fields)
+async def insert_burst(
+    session: AsyncSession, *, request_ids: Collection[int], **fields: Any
+) -> Burst:
+    """Record a burst and the reports that set it off (flushed now: the alert's dedupe key
+    names its id)."""
+    members = set(request_ids)
+    row = Burst(**fields, report_count=len(members))
     session.add(row)
     await session.flush()
+    if members:  # one INSERT for the lot: a burst can start with hundreds
+        rows = [{"burst_id": row.id, "request_id": i} for i in sorted(members)]
+        await session.execute(insert(core_table(BurstMember)), rows)
     return row
+
+
+async def add_reports(session: AsyncSession, *, burst_id: int, request_ids: Collection[int]) -> int:
+    """Add requests to a burst's reports; returns how many joined (those not in it already).
+
+    One INSERT ... SELECT for the lot, the same on both databases: it skips the burst's
+    reports already in (a primary-key lookup of each id given, never the burst's whole list)
+    and requests no longer there. The count moves by as many in the same transaction, as an
+    increment the database applies, so another replica's additions are never overwritten; a
+    burst loaded in this session sees its new count at once.
+    """
+    if not request_ids:
+        return 0
+    already = select(BurstMember.request_id).where(
+        BurstMember.burst_id == burst_id, BurstMember.request_id == Request.id
+    )
+    joining = select(literal(burst_id, Integer), Request.id).where(
+        Request.id.in_(request_ids), ~already.exists()
+    )
+    add = insert(core_table(BurstMember)).from_select(["burst_id", "request_id"], joining)
+    result = await session.execute(add)
+    added = int(result.rowcount)  # type: ignore[attr-defined]
+    if added:
+        bump = update(Burst).where(Burst.id == burst_id)
+        await session.execute(bump.values(report_count=Burst.report_count + added))
+    return added
+
+
+async def shown_report_ids(
+    session: AsyncSession, *, burst_id: int, first: int, last: int
+) -> tuple[list[int], list[int]]:
+    """The burst's first `first` and last `last` reports (request ids, oldest first).
+
+    Two short ranges of the primary key in one statement, however long the burst.
+    """
+    of_burst = select(BurstMember.request_id).where(BurstMember.burst_id == burst_id)
+    head = of_burst.order_by(BurstMember.request_id).limit(first).subquery()
+    tail = of_burst.order_by(BurstMember.request_id.desc()).limit(last).subquery()
+    ends = union_all(
+        select(literal(0, Integer).label("end"), head.c.request_id),
+        select(literal(1, Integer), tail.c.request_id),
+    )
+    rows = (await session.execute(ends)).all()
+    return sorted(i for end, i in rows if end == 0), sorted(i for end, i in rows if end == 1)
+
+
+async def report_ids(session: AsyncSession, *, burst_id: int) -> list[int]:
+    """Every report of a burst, oldest first (request ids)."""
+    query = select(BurstMember.request_id).where(BurstMember.burst_id == burst_id)
+    return list(await session.scalars(query.order_by(BurstMember.request_id)))
+
+
+async def open_unlinked_reports(session: AsyncSession, *, burst_id: int) -> Sequence[Request]:
+    """The burst's reports still open and in no outage, in number order: what declaring links.
+
+    Resolved and already linked reports are not read at all.
+    """
+    query = (
+        select(Request)
+        .join(BurstMember, BurstMember.request_id == Request.id)
+        .where(
+            BurstMember.burst_id == burst_id,
+            Request.outage_id.is_(None),
+            Request.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Request.number)
+    )
+    return (await session.scalars(query)).all()
 
 
 async def get_burst(session: AsyncSession, *, burst_id: int) -> Burst | None:

@@ -371,11 +371,30 @@ class Burst(Base):
     first_report_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_report_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     detected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    # The reports' request ids, oldest first; a burst holds a handful, never thousands.
-    request_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # How many reports burst_reports holds for it, kept as they join: the alert shows the
+    # count, and a long burst has thousands (migration 0014).
+    report_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     outage_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class BurstMember(Base):
+    """One report in a burst (table burst_reports; named apart from the alert's BurstReport).
+
+    A row per report, so a pass adds the reports that joined instead of rewriting a list
+    that grows with the burst. The primary key, by request id within a burst, serves the
+    alert's first and latest few reports as two short index ranges.
+    """
+
+    __tablename__ = "burst_reports"
+
+    burst_id: Mapped[int] = mapped_column(
+        ForeignKey("bursts.id", ondelete="CASCADE"), primary_key=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class SavedReply(Base):

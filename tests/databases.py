@@ -11,12 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.base import Base
-from storage.migrate import upgrade_to_head
+from storage.engine import create_engine
+from storage.migrate import alembic_config, upgrade_to_head
 
 T = TypeVar("T")
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -95,3 +97,20 @@ def copy_sqlite(template: Path, target: Path) -> str:
     """A fresh database file for one test; returns its URL."""
     shutil.copyfile(template, target)
     return f"sqlite+aiosqlite:///{target}"
+
+
+async def migrate(url: str, revision: str, *, down: bool = False) -> None:
+    """Move the schema to `revision` as `liaison migrate` would (foreign keys off on SQLite),
+    for tests of what a migration does to rows filed before it."""
+    engine = create_engine(url, writer=True, foreign_keys=False)
+
+    def move(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(move)
+    finally:
+        await engine.dispose()

@@ -13,6 +13,8 @@ from bot.catalogue import Catalogue, Service
 from bot.clock import Clock
 from bot.delivery import notices
 from bot.domain.awareness import (
+    REPORTS_QUOTED,
+    REPORTS_SHOWN,
     BurstReport,
     BurstStatus,
     BurstSummary,
@@ -32,7 +34,7 @@ from bot.views.awareness import burst_alert, burst_partner_note
 from bot.views.outage_modals import SUMMARY_MAX, DeclarePrefill
 from storage import bursts, outages, outbox, requests
 from storage.engine import Database
-from storage.models import Burst, Outage, Request
+from storage.models import Burst, Outage
 
 logger = logging.getLogger(__name__)
 ALERT, ALERT_UPDATE = "burst_alert", "burst_alert:update"
@@ -112,40 +114,43 @@ class BurstDesk:
         if service is None or await self._outage_open(session, service.id):
             return set()  # a declared outage has its own banner, Follow button and links
         burst: Burst | None = None
-        members: set[int] = set()  # the burst's reports, as a set: a long burst has thousands
-        added: list[int] = []
+        reports: list[int] = []  # the batch's reports on the burst: those not in it yet join
         joined: set[int] = set()
         for request in filed:
             since = request.opened_at - service.burst_window
             if burst is None or burst.last_report_at < since:
-                await self._settle(session, burst, added, now=now)
+                await self._settle(session, burst, reports, now=now)
                 burst = await bursts.current_burst(session, service_id=service.id, since=since)
                 if burst is None:
                     burst = await self._detect(session, service, request, now=now)
-                members, added = set(burst.request_ids if burst else ()), []
+                reports = []
             if burst is None:
                 continue
-            if request.id not in members:
-                members.add(request.id)
-                added.append(request.id)
-                burst.last_report_at = max(burst.last_report_at, request.opened_at)
+            reports.append(request.id)
+            # A report already in the burst changes nothing: its time is no later than the last.
+            burst.last_report_at = max(burst.last_report_at, request.opened_at)
             if burst.status == BurstStatus.ACTIVE:
                 joined.add(request.id)
             if burst.status == BurstStatus.ACTIVE and not request.told:
                 whole = summaries.get(request.id) or await self._read_whole(session, request.id)
                 note = burst_partner_note(service.name)
                 await notices.partner_thread_reply(session, request=whole, rendered=note, now=now)
-        await self._settle(session, burst, added, now=now)
+        await self._settle(session, burst, reports, now=now)
         return joined
 
     async def _settle(
-        self, session: AsyncSession, burst: Burst | None, added: list[int], *, now: dt.datetime
+        self, session: AsyncSession, burst: Burst | None, reports: list[int], *, now: dt.datetime
     ) -> None:
-        """Record the reports that joined a burst in this batch, and edit its alert once."""
-        if burst is None or not added:
+        """Add the batch's reports to a burst, and edit its alert once if any joined.
+
+        Only the new reports are written (and the count moved), in one statement that skips
+        those already in: a pass costs the same on the burst's thousandth report as on its
+        fourth.
+        """
+        if burst is None or not reports:
             return
-        burst.request_ids = sorted({*burst.request_ids, *added})
-        if burst.status == BurstStatus.ACTIVE:
+        added = await bursts.add_reports(session, burst_id=burst.id, request_ids=reports)
+        if added and burst.status == BurstStatus.ACTIVE:
             self._under_way.forget_after_commit(session)
             await self._refresh(session, burst, now=now)
 
@@ -196,11 +201,10 @@ class BurstDesk:
         burst.status, burst.decided_by, burst.decided_at = BurstStatus.DECLARED, actor, now
         burst.outage_id = outage.id
         self._under_way.forget_after_commit(session)
-        for row in await bursts.requests_by_id(session, ids=burst.request_ids):
-            if row.outage_id is None and _is_open(row):
-                await self._outages.link_request(
-                    session, request_id=row.id, outage_id=outage.id, by=actor, now=now
-                )
+        for row in await bursts.open_unlinked_reports(session, burst_id=burst.id):
+            await self._outages.link_request(
+                session, request_id=row.id, outage_id=outage.id, by=actor, now=now
+            )
         await self._refresh(session, burst, now=now)
         logger.info(
             "suspected outage declared burst=%s outage=%s actor=%s",
@@ -274,7 +278,11 @@ class BurstDesk:
         return summary
 
     async def _summary(self, session: AsyncSession, burst: Burst) -> BurstSummary:
-        rows = await bursts.requests_by_id(session, ids=shown_reports(burst.request_ids))
+        """What the alert and the declare form show: the burst's two ends and its count."""
+        first, last = await bursts.shown_report_ids(
+            session, burst_id=burst.id, first=REPORTS_QUOTED, last=REPORTS_SHOWN
+        )
+        rows = await bursts.requests_by_id(session, ids=shown_reports(first, last))
         outage = (
             await outages.get_outage_by_id(session, outage_id=burst.outage_id)
             if burst.outage_id
@@ -288,7 +296,7 @@ class BurstDesk:
             status=BurstStatus(burst.status),
             first_report_at=burst.first_report_at,
             reports=tuple(BurstReport(r.number, r.summary) for r in rows),
-            count=len(burst.request_ids),
+            count=burst.report_count,
             decided_by=burst.decided_by,
             outage_ref=format_outage_number(outage.number) if outage else None,
         )
@@ -305,10 +313,6 @@ class BurstDesk:
     async def _outage_open(self, session: AsyncSession, service_id: str) -> bool:
         live = await outages.list_live(session, kinds=DECLARABLE, service_id=service_id)
         return any(o.status == OutageStatus.OPEN for o in live)
-
-
-def _is_open(row: Request) -> bool:
-    return row.status not in ("resolved", "closed", "withdrawn")
 
 
 def _lane(burst: Burst) -> str:

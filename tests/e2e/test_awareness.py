@@ -143,6 +143,7 @@ async def test_a_burst_raises_exactly_one_alert_updated_in_place_and_tells_the_n
     await file_request(desk, PAT, service="email", summary="Calendar will not load")
     [alert] = alerts(desk)
     assert "REQ-4" in alert.rendered and alert.edits, "the same alert, edited"
+    assert "4 requests since" in alert.rendered, "the count moves as reports join"
     [confirmation] = [m for m in desk.slack.dm_messages(PAT) if "REQ-4" in m.rendered]
     assert TOLD in confirmation.rendered and TOLD in confirmation.text, "in the confirmation"
     assert not any(TOLD in n for n in replies(desk, confirmation)), "and not again below it"

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from alembic import command
 from sqlalchemy import delete
-from sqlalchemy.engine import Connection
 
 from bot.clock import ManualClock
 from bot.domain.awareness import search_terms
 from storage import history, requests, search
-from storage.engine import Database, create_engine
-from storage.migrate import alembic_config
+from storage.engine import Database
 from storage.models import Request
+from tests.databases import migrate
 from tests.factories import make_request
 
 MONTH = dt.timedelta(days=30)
@@ -169,31 +167,15 @@ async def test_forgetting_drops_only_what_aged_out(database: Database, clock: Ma
 async def test_the_migration_indexes_what_was_filed_before_it(
     database_url: str, clock: ManualClock
 ) -> None:
-    await _migrate(database_url, "0010", down=True)
+    await migrate(database_url, "0010", down=True)
     database = Database(database_url)
     try:
         async with database.transaction() as session:
             await make_request(session, now=clock.now(), summary="Badge reader rejects cards")
-        await _migrate(database_url, "head")
+        await migrate(database_url, "head")
         assert await related(database, "badge reader", clock.now()) == [1]
-        await _migrate(database_url, "0010", down=True)
-        await _migrate(database_url, "head")
+        await migrate(database_url, "0010", down=True)
+        await migrate(database_url, "head")
         assert await related(database, "badge reader", clock.now()) == [1], "down and up again"
     finally:
         await database.dispose()
-
-
-async def _migrate(url: str, revision: str, *, down: bool = False) -> None:
-    """Move the schema to `revision` as `liaison migrate` would (foreign keys off on SQLite)."""
-    engine = create_engine(url, writer=True, foreign_keys=False)
-
-    def move(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(move)
-    finally:
-        await engine.dispose()

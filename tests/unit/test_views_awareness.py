@@ -111,8 +111,10 @@ def test_the_digest_counts_bursts_and_the_median_minutes_to_declare() -> None:
 
 
 def test_a_long_burst_alert_counts_every_report_but_reads_only_those_it_shows() -> None:
-    assert shown_reports(list(range(1, 501))) == [1, 2, 3, 4, 5, *range(491, 501)]
-    assert shown_reports([4, 9]) == [4, 9]
+    ids = list(range(1, 501))
+    assert shown_reports(ids[:5], ids[-10:]) == [1, 2, 3, 4, 5, *range(491, 501)]
+    assert shown_reports(ids, ids) == [1, 2, 3, 4, 5, *range(491, 501)], "longer ends: trimmed"
+    assert shown_reports([4, 9], [4, 9]) == [4, 9], "a short burst: each report once"
     blocks, text = burst_alert(burst(reports=15, count=500))
     rendered = str(dicts(blocks))
     assert "500 requests since" in rendered and "…and 490 earlier" in rendered
