@@ -106,15 +106,21 @@ async def fire_many(
 
     As fire(), for a handler that takes several timers at once: two statements, not two
     for each timer. Timers another replica is firing right now are left to it.
+
+    Both statements name the timers by id alone, and whether each is still pending is read
+    from the locked rows: given `status = 'pending'` as well, SQLite (planning without
+    statistics) walks every pending timer through ix_timers_due instead of looking up the
+    few ids, and a shop has a pending timer for every open request.
     """
     if not timer_ids:
         return set()
-    held = select(Timer.id).where(Timer.id.in_(timer_ids), Timer.status == "pending")
-    owned = set(await session.scalars(held.with_for_update(skip_locked=True)))
-    if owned:
+    held = select(Timer.id, Timer.status).where(Timer.id.in_(timer_ids))
+    rows = await session.execute(held.with_for_update(skip_locked=True))
+    owned = {timer_id for timer_id, status in rows if status == "pending"}
+    if owned:  # locked by this transaction (PostgreSQL) or under the one writer (SQLite)
         await session.execute(
             update(Timer)
-            .where(Timer.id.in_(owned), Timer.status == "pending")
+            .where(Timer.id.in_(owned))
             .values(status="fired", fired_at=now)
             .execution_options(synchronize_session=False)
         )
