@@ -2,7 +2,7 @@
 
 Revision ID: 0014
 Revises: 0013
-Create Date: 2026-12-09
+Create Date: 2026-12-03
 """
 
 from collections.abc import Iterator, Sequence
