@@ -67,6 +67,7 @@ class Options:
     warmup: float
     open_seconds: float  # each open-loop step
     open_steps: int
+    open_searches: int  # whole open-loop searches; each app's figure is their median
     open_grace: float  # work must be done this long after the last request was due
     memory_requests: int  # 0: skip the memory run
     limit: int  # requests per burst at most
@@ -82,6 +83,7 @@ FULL = {
     "warmup": 1.0,
     "open_seconds": 5.0,
     "open_steps": 6,
+    "open_searches": 3,
     "open_grace": 1.0,
     "memory_requests": 100_000,
     "limit": 20_000,
@@ -92,6 +94,7 @@ QUICK = {
     "warmup": 0.3,
     "open_seconds": 1.0,
     "open_steps": 2,
+    "open_searches": 1,
     "open_grace": 1.0,
     "memory_requests": 2_000,
     "limit": 300,
@@ -105,6 +108,9 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--seconds", type=float, help="length of each burst (full: 5)")
     parser.add_argument("--rounds", type=int, help="interleaved rounds, medians (full: 3)")
     parser.add_argument("--memory-requests", type=int, help="open requests (full: 100000; 0 skips)")
+    parser.add_argument(
+        "--open-searches", type=int, help="open-loop searches, median kept (full: 3)"
+    )
     parser.add_argument("--json", type=Path, dest="json_file", help="write every figure here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (dbs, logs)")
     parser.add_argument(
@@ -115,11 +121,13 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     args = parser.parse_args(argv)
     chosen: dict[str, Any] = dict(QUICK if args.quick else FULL)
-    for name in ("seconds", "rounds", "memory_requests"):
+    for name in ("seconds", "rounds", "memory_requests", "open_searches"):
         if getattr(args, name) is not None:
             chosen[name] = getattr(args, name)
-    if chosen["seconds"] <= 0 or chosen["rounds"] < 1 or chosen["memory_requests"] < 0:
-        parser.error("--seconds must be positive, --rounds at least 1, --memory-requests >= 0")
+    if chosen["seconds"] <= 0 or min(chosen["rounds"], chosen["open_searches"]) < 1:
+        parser.error("--seconds must be positive, --rounds and --open-searches at least 1")
+    if chosen["memory_requests"] < 0:
+        parser.error("--memory-requests must be 0 or more")
     return Options(
         **chosen,
         quick=args.quick,
@@ -202,7 +210,12 @@ async def _measure_all(bench: Bench, options: Options) -> Figures:
                 )
                 closed.append(r)
                 say(progress(r))
-    rates, steps = await open_search(bench, options, closed)
+    searches: list[dict[str, float]] = []
+    steps: list[Result] = []
+    for search_no in range(options.open_searches):
+        rates, tried = await open_search(bench, options, closed, search_no=search_no)
+        searches.append(rates)
+        steps.extend(tried)
     c64: list[Result] = []
     for app in APPS:
         r = await measure(
@@ -216,16 +229,25 @@ async def _measure_all(bench: Bench, options: Options) -> Figures:
         )
         c64.append(r)
         say(progress(r))
-    return Figures(closed=closed, open_rates=rates, open_steps=steps, c64=c64, memory=None)
+    return Figures(
+        closed=closed,
+        open_rates={app: statistics.median(s[app] for s in searches) for app in APPS},
+        open_searches=searches,
+        open_steps=steps,
+        c64=c64,
+        memory=None,
+    )
 
 
 async def open_search(
-    bench: Bench, options: Options, closed: Sequence[Result]
+    bench: Bench, options: Options, closed: Sequence[Result], *, search_no: int
 ) -> tuple[dict[str, float], list[Result]]:
     """Highest steady filing rate each app keeps up with: a bounded search, apps interleaved.
 
     It starts near the app's closed-loop completed rate, grows by a quarter while the app
-    keeps up and halves the gap once it does not; `open_steps` tries per app, no more.
+    keeps up and halves the gap once it does not; `open_steps` tries per app, no more. Each
+    try is one trial, so one trial near the edge decides a search: a full run makes
+    `open_searches` of them and keeps each app's median.
     """
     low: dict[str, float] = dict.fromkeys(APPS, 0.0)
     high: dict[str, float | None] = dict.fromkeys(APPS, None)
@@ -240,7 +262,7 @@ async def open_search(
                 bench,
                 app,
                 "submission",
-                round_no=0,
+                round_no=search_no,
                 rate=rate[app],
                 seconds=options.open_seconds,
                 limit=options.limit,
@@ -324,6 +346,7 @@ def to_json(figures: Figures, elapsed: float) -> dict[str, Any]:
         "closed": [result(r) for r in figures.closed],
         "open_steps": [result(r) for r in figures.open_steps],
         "open_rates": figures.open_rates,
+        "open_searches": figures.open_searches,
         "c64": [result(r) for r in figures.c64],
         "memory": asdict(figures.memory) if figures.memory else None,
         "table": {row.label: row.values for row in rows},

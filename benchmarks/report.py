@@ -34,7 +34,8 @@ class Figures:
     """Everything measured in one run."""
 
     closed: list[Result]  # concurrency 16, every round
-    open_rates: dict[str, float]  # highest steady rate each app kept up with (0: none)
+    open_rates: dict[str, float]  # highest steady rate each app kept up with (0: none), median
+    open_searches: list[dict[str, float]]  # each search's open_rates, in the order made
     open_steps: list[Result]
     c64: list[Result]
     memory: MemoryFigures | None
@@ -248,6 +249,7 @@ class Comparison:
     judged: bool  # completed filings are; acks are shown only (an ack is not a filing done)
     low: float | None = None  # the lowest and highest round's ratio (None: one value)
     high: float | None = None
+    trials: str = "rounds"  # what low and high range over: rounds, or open-loop searches
 
     @property
     def difference(self) -> float | None:
@@ -296,19 +298,30 @@ def _paired(
 def awareness_comparison(f: Figures) -> list[Comparison]:
     """Filing throughput with and without the awareness: closed loop (c=16) and open loop."""
     submissions = [r for r in f.closed if r.kind == "submission"]
-    aware, unaware = f.open_rates.get(AWARE), f.open_rates.get(UNAWARE)
     return [
         _paired("submission acks/s (c=16)", "acks", submissions, _acks, judged=False),
         _paired("completed filings/s (c=16)", "completed", submissions, _done, judged=True),
-        Comparison(
-            label="open loop: steady filings/s kept up",
-            short="open loop",
-            aware=aware,
-            unaware=unaware,
-            ratio=_ratio(aware, unaware),
-            judged=True,
-        ),
+        _open_loop(f),
     ]
+
+
+def _open_loop(f: Figures) -> Comparison:
+    """Each open-loop search's aware rate over its unaware one, then the median: the two
+    builds are searched side by side, so pairing them cancels the host's swings between
+    searches, as the closed loop's rounds are paired."""
+    pairs = [_ratio(s.get(AWARE), s.get(UNAWARE)) for s in f.open_searches]
+    ratios = [r for r in pairs if r is not None]
+    return Comparison(
+        label="open loop: steady filings/s kept up",
+        short="open loop",
+        aware=f.open_rates.get(AWARE),
+        unaware=f.open_rates.get(UNAWARE),
+        ratio=statistics.median(ratios) if ratios else None,
+        judged=True,
+        low=min(ratios) if len(ratios) > 1 else None,
+        high=max(ratios) if len(ratios) > 1 else None,
+        trials="searches",
+    )
 
 
 def _acks(r: Result) -> float:
@@ -354,7 +367,7 @@ def format_awareness(items: Sequence[Comparison]) -> str:
     out = [f"Awareness after filing: {AWARE} (with it) against {UNAWARE} (without it)"]
     for c in items:
         ratio = "-" if c.ratio is None else f"{c.ratio:.2f} x"
-        spread = "" if c.low is None else f"  (rounds {c.low:.2f}-{c.high:.2f} x)"
+        spread = "" if c.low is None else f"  ({c.trials} {c.low:.2f}-{c.high:.2f} x)"
         shown = "" if c.judged else "  (shown, not judged)"
         out.append(
             f"  {c.label.ljust(width)}  {_fmt(c.aware):>6} vs {_fmt(c.unaware):>6}  "
