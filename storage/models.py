@@ -374,6 +374,10 @@ class Burst(Base):
     # How many reports burst_reports holds for it, kept as they join: the alert shows the
     # count, and a long burst has thousands (migration 0014).
     report_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Unused since migration 0014 (the reports are rows of burst_reports): kept, empty for new
+    # bursts, so replicas of the version before keep working while a shop restarts its
+    # replicas one at a time. A later migration drops it.
+    request_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     outage_id: Mapped[int | None] = mapped_column(Integer)

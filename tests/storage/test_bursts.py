@@ -141,6 +141,11 @@ async def test_the_migration_moves_each_list_into_rows_and_back(
             await session.execute(sa.insert(BURSTS_0013), [full | times])
         await migrate(database_url, "head")
         assert await _reports(database) == {1: (0, []), 2: (2, [ids[0], ids[2]])}
+        async with database.reading() as session:  # what a replica not yet upgraded reads
+            kept = await session.scalar(
+                sa.select(BURSTS_0013.c.request_ids).where(BURSTS_0013.c.id == 2)
+            )
+        assert kept == full["request_ids"], "the list stays for the version before"
         await migrate(database_url, "0013", down=True)
         async with database.reading() as session:
             query = sa.select(BURSTS_0013.c.id, BURSTS_0013.c.request_ids)

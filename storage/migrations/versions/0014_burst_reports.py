@@ -14,7 +14,9 @@ from alembic import op
 # time reports joined: under a long burst every after-filing pass paid for thousands of ids.
 # Here they become rows of `burst_reports` (a pass inserts only the new ones) and the burst
 # keeps their count. The rows are copied in Python through Core, the same on both dialects;
-# ids whose request no longer exists are left out, so the foreign keys hold.
+# ids whose request no longer exists are left out, so the foreign keys hold. The list itself
+# stays, unused by this version: replicas of the version before still read and write it while
+# they are restarted one at a time, and a later migration drops it.
 _BURSTS = sa.table(
     "bursts",
     sa.column("id", sa.Integer()),
@@ -56,17 +58,12 @@ def upgrade() -> None:
             sa.Column("report_count", sa.Integer(), server_default="0", nullable=False)
         )
     _copy_lists_to_rows(op.get_bind())
-    with op.batch_alter_table("bursts") as batch:
-        batch.drop_column("request_ids")
 
 
 def downgrade() -> None:
     """Revert this revision: each burst's list is rebuilt from its rows, oldest first."""
-    with op.batch_alter_table("bursts") as batch:
-        batch.add_column(sa.Column("request_ids", sa.JSON(), nullable=True))
     _copy_rows_to_lists(op.get_bind())
     with op.batch_alter_table("bursts") as batch:
-        batch.alter_column("request_ids", existing_type=sa.JSON(), nullable=False)
         batch.drop_column("report_count")
     op.drop_table("burst_reports")
 
