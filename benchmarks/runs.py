@@ -30,9 +30,11 @@ STALL_SECONDS = 10.0  # give up waiting once nothing completes and the server id
 IDLE_CPU = 0.05  # a server using less than this share of its core is idle
 DRAIN_LIMIT = 300.0  # and never wait longer than this for one burst's work
 SETTLE_SECONDS = 0.3  # pause after a measurement so the server is idle before the next
-# After the work reached Slack, the server is idle once a window this long (longer than the
-# second Liaison may wait before its after-filing pass, or that pass would come after the wait)
+# After the work reached Slack, the server is idle once a window this long: for Liaison
+# longer than it may wait before its after-filing pass, or that pass would come after the
+# wait; the Bolt apps do nothing after their last call.
 IDLE_WINDOW = AFTER_FILING.total_seconds() + 0.5
+BOLT_IDLE_WINDOW = 0.5
 SETTLE_LIMIT = 120.0  # ... used less than IDLE_CPU of its core; never wait longer than this
 MAX_REQUESTS = 20_000  # per burst, whatever its duration
 
@@ -282,7 +284,7 @@ async def measure(
     result.server_cpu_s = server.cpu_seconds() - cpu_before
     result.generator_cpu_s = own_cpu_seconds() - generator_before
     result.generator_ack_cpu_s = generator_ack
-    idle_at = await settle(server)
+    idle_at = await settle(server, IDLE_WINDOW if app in LIAISON_APPS else BOLT_IDLE_WINDOW)
     result.calls_until_idle = bench.slack.log.methods()
     result.idle_seconds = idle_at - start
     result.idle_cpu_s = server.cpu_seconds() - cpu_before
@@ -290,8 +292,8 @@ async def measure(
     return result
 
 
-async def settle(server: ServerProcess) -> float:
-    """Wait until the server idles; return when its last busy window ended (perf_counter).
+async def settle(server: ServerProcess, window: float) -> float:
+    """Wait until the server idles for `window` s; return when its last busy window ended.
 
     Liaison keeps working after a filing's DM and card went out (related requests, the burst
     check, shared fixes). Apps are measured in turn on one core, so without this wait that
@@ -302,8 +304,8 @@ async def settle(server: ServerProcess) -> float:
     busy_until = began
     while time.perf_counter() - began < SETTLE_LIMIT:
         cpu = server.cpu_seconds()
-        await asyncio.sleep(IDLE_WINDOW)
-        if server.cpu_seconds() - cpu <= IDLE_CPU * IDLE_WINDOW:
+        await asyncio.sleep(window)
+        if server.cpu_seconds() - cpu <= IDLE_CPU * window:
             return busy_until
         busy_until = time.perf_counter()
     return busy_until

@@ -36,7 +36,7 @@ def timer_table(
     return (
         # Set by a filing, so the work runs after the partner's acknowledgement and threads
         # under the card queued in the same transaction. The outage link is due at once, the
-        # awareness up to a second later with the other filings of that second, so the card's
+        # awareness up to AFTER_FILING later with the other filings of that time, so the card's
         # thread says "Filed during OUT-1" before it lists related requests.
         (K.OUTAGE_LINKED, outages.timers.on_linked),
         (

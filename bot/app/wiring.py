@@ -271,8 +271,8 @@ def channel_privacy(
 def _wake_both(outbox: OutboxDispatcher, scheduler: Scheduler) -> None:
     """After a filing: its messages go out now; its after-filing timers, due AFTER_FILING from
     now, fire then together with those of every other filing in that time, so a busy minute
-    costs a scheduler pass a second rather than one per filing. The scheduler may be asleep
-    for longer: it is asked to look by then."""
+    costs a scheduler pass every AFTER_FILING rather than one per filing. The scheduler may be
+    asleep for longer: it is asked to look by then."""
     outbox.wake()
     scheduler.wake_by(AFTER_FILING.total_seconds())
 

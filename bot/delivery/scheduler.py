@@ -33,7 +33,7 @@ Found = TypeVar("Found")
 class Together(Generic[Found]):
     """A handler that takes every due timer of its kind in a chunk at once, in two steps.
 
-    For work done after every filing: one read for a second's requests instead of one each.
+    For work done after every filing: one read for a few seconds' requests, not one each.
     `read` runs first, in a read transaction of its own, so searching never holds SQLite's
     one writer; `write` then runs in the transaction that fires the timers, with what `read`
     found (which may be a moment old). All of a pass's timers of the kind fire in one such
