@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Integer, insert, literal, select, union_all, update
+from sqlalchemy import Integer, insert, literal, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import core_table
@@ -105,22 +105,20 @@ async def add_reports(session: AsyncSession, *, burst_id: int, request_ids: Coll
     return added
 
 
-async def shown_report_ids(
+async def shown_reports(
     session: AsyncSession, *, burst_id: int, first: int, last: int
-) -> tuple[list[int], list[int]]:
-    """The burst's first `first` and last `last` reports (request ids, oldest first).
+) -> Sequence[Request]:
+    """The burst's first `first` and last `last` reports, each once, in number order.
 
-    Two short ranges of the primary key in one statement, however long the burst.
+    What its alert and declare form show. Two short ranges of the primary key and the
+    requests they name, in one statement, however long the burst.
     """
     of_burst = select(BurstMember.request_id).where(BurstMember.burst_id == burst_id)
     head = of_burst.order_by(BurstMember.request_id).limit(first).subquery()
     tail = of_burst.order_by(BurstMember.request_id.desc()).limit(last).subquery()
-    ends = union_all(
-        select(literal(0, Integer).label("end"), head.c.request_id),
-        select(literal(1, Integer), tail.c.request_id),
-    )
-    rows = (await session.execute(ends)).all()
-    return sorted(i for end, i in rows if end == 0), sorted(i for end, i in rows if end == 1)
+    ends = union(select(head.c.request_id), select(tail.c.request_id))
+    query = select(Request).where(Request.id.in_(ends)).order_by(Request.number)
+    return (await session.scalars(query)).all()
 
 
 async def report_ids(session: AsyncSession, *, burst_id: int) -> list[int]:
@@ -151,14 +149,6 @@ async def get_burst(session: AsyncSession, *, burst_id: int) -> Burst | None:
     """A burst by id, as it is now."""
     query = select(Burst).where(Burst.id == burst_id).execution_options(populate_existing=True)
     return await session.scalar(query)
-
-
-async def requests_by_id(session: AsyncSession, *, ids: Collection[int]) -> Sequence[Request]:
-    """Requests by id, in number order."""
-    if not ids:
-        return []
-    query = select(Request).where(Request.id.in_(ids)).order_by(Request.number)
-    return (await session.scalars(query)).all()
 
 
 async def bursts_in(

@@ -117,13 +117,6 @@ class BurstSummary:
         return len(self.reports) if self.count is None else self.count
 
 
-def shown_reports(first: Sequence[int], last: Sequence[int]) -> list[int]:
-    """Which of a burst's requests its alert and declare form show, from its first and its
-    last reports (ids, oldest first): the first REPORTS_QUOTED and the last REPORTS_SHOWN,
-    each once. A long burst is never read whole, only those two ends."""
-    return list(dict.fromkeys([*first[:REPORTS_QUOTED], *last[-REPORTS_SHOWN:]]))
-
-
 def is_burst(opened: Sequence[dt.datetime], *, reports: int, window: dt.timedelta) -> bool:
     """True when `reports` of these filing times fall within one `window` ending at the last."""
     if len(opened) < reports:

@@ -31,7 +31,7 @@ from storage.models import Timer
 # After-filing notes come at most this long after the filing: the timers of the filings within
 # it fire together, so a busy hour costs a pass every three seconds, however many commits.
 # Each pass takes SQLite's one writer for a dozen statements and edits a long burst's alert
-# (chat.update is Tier 3, 50 a minute for the whole workspace). Every three seconds, under
+# (chat.update is Tier 3: 50+ a minute for the app in a workspace). Every three seconds, under
 # steady filing the passes hold the writer about 1.5 % of the time (about 5 % at one second)
 # and a burst's alert is edited at most 20 times a minute; a related list or a burst alert
 # that comes three seconds after the card changes nothing for the technician reading it.

@@ -21,7 +21,6 @@ from bot.domain.awareness import (
     NewReport,
     declare_summary,
     is_burst,
-    shown_reports,
 )
 from bot.domain.errors import InvalidTransition, NotFound
 from bot.domain.outage import OutageStatus, format_outage_number
@@ -279,10 +278,9 @@ class BurstDesk:
 
     async def _summary(self, session: AsyncSession, burst: Burst) -> BurstSummary:
         """What the alert and the declare form show: the burst's two ends and its count."""
-        first, last = await bursts.shown_report_ids(
+        rows = await bursts.shown_reports(
             session, burst_id=burst.id, first=REPORTS_QUOTED, last=REPORTS_SHOWN
         )
-        rows = await bursts.requests_by_id(session, ids=shown_reports(first, last))
         outage = (
             await outages.get_outage_by_id(session, outage_id=burst.outage_id)
             if burst.outage_id

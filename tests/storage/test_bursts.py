@@ -92,10 +92,12 @@ async def test_the_alert_reads_only_the_first_and_the_latest_reports(
         burst = await new_burst(session, now, ids[1:3])
         await bursts.add_reports(session, burst_id=burst.id, request_ids=ids[3:])
     async with database.reading() as session:
-        ends = await bursts.shown_report_ids(session, burst_id=burst.id, first=5, last=10)
-        assert ends == (ids[1:6], ids[-10:])
-        short = await bursts.shown_report_ids(session, burst_id=other.id, first=5, last=10)
-        assert short == (ids[:1], ids[:1])
+        ends = await bursts.shown_reports(session, burst_id=burst.id, first=5, last=10)
+        assert [r.id for r in ends] == [*ids[1:6], *ids[-10:]], "number order, each once"
+        short = await bursts.shown_reports(session, burst_id=other.id, first=5, last=10)
+        assert [r.id for r in short] == ids[:1], "a one-report burst shows it once"
+        overlap = await bursts.shown_reports(session, burst_id=burst.id, first=20, last=20)
+        assert [r.id for r in overlap] == ids[1:], "ends that meet: each report once"
 
 
 async def test_declaring_reads_only_the_open_reports_in_no_outage(
