@@ -37,19 +37,23 @@ def related_requests_note(related: Sequence[RelatedRequest], *, now: dt.datetime
 
 @speaks
 def burst_alert(burst: BurstSummary) -> Rendered:
-    """The triage channel's alert to a suspected outage; decided ones lose their buttons."""
+    """The triage channel's alert to a suspected outage; decided ones lose their buttons.
+
+    Only an undecided alert says no outage is declared: once decided, the line under the
+    reports says what was decided, and the headline must not say the opposite.
+    """
     count = burst.report_count
-    headline = (
-        f":rotating_light: *Suspected outage: {escape(burst.service_name)}*\n"
-        f"{count} requests since {slack_date(burst.first_report_at, '{time}')}, "
-        "and no outage is declared."
+    since = f"{count} requests since {slack_date(burst.first_report_at, '{time}')}"
+    undecided = burst.status is BurstStatus.ACTIVE
+    headline = f":rotating_light: *Suspected outage: {escape(burst.service_name)}*\n" + (
+        f"{since}, and no outage is declared." if undecided else f"{since}."
     )
     shown = burst.reports[-LISTED_REPORTS:]
     listed = "\n".join(f"• {r.ref}: {escape(truncate(r.summary, LINE_MAX))}" for r in shown)
     if count > len(shown):
         listed = f"…and {count - len(shown)} earlier\n{listed}"
     blocks: list[Block] = [SectionBlock(text=md(headline)), SectionBlock(text=md(listed))]
-    if burst.status is BurstStatus.ACTIVE:
+    if undecided:
         blocks.append(_buttons(burst.id))
     else:
         blocks.append(ContextBlock(elements=[md(_decision(burst))]))

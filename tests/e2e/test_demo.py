@@ -178,6 +178,7 @@ def test_three_phone_reports_raised_one_alert_that_was_declared_an_outage(
         s for s in seen if s.where == "#triage (updated in place)" and "Suspected outage" in s.body
     ]
     assert "Declared as OUT-2 by @sam" in decided.body and "[Declare" not in decided.body
+    assert "no outage is declared" not in decided.body, "the decided alert does not contradict"
 
 
 def test_declaring_from_the_alert_told_each_reporting_partner_in_their_thread(

@@ -76,9 +76,13 @@ def test_alerts_stay_within_limits_and_lose_their_buttons_once_decided() -> None
         assert "<!channel>" not in str(dicts(blocks)) and len(text) <= 4000
     active = str(dicts(burst_alert(burst())[0]))
     assert "burst_declare" in active and "burst_dismiss" in active
+    assert "and no outage is declared." in active
     declared = burst(BurstStatus.DECLARED, decided_by="U0SAM", outage_ref="OUT-2")
     rendered = str(dicts(burst_alert(declared)[0]))
     assert "burst_declare" not in rendered and "Declared as OUT-2 by <@U0SAM>" in rendered
+    assert "no outage is declared" not in rendered, "a declared alert never says the opposite"
+    dismissed = str(dicts(burst_alert(burst(BurstStatus.DISMISSED, decided_by="U0SAM"))[0]))
+    assert "Not an outage, said <@U0SAM>" in dismissed and "no outage is declared" not in dismissed
 
 
 def test_the_declare_summary_quotes_the_reports_within_the_forms_limit() -> None:
