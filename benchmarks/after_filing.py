@@ -2,6 +2,7 @@
 the desk's awareness (issue #15), over one long suspected outage.
 
 Run: .venv/bin/python -m benchmarks.after_filing [--seconds 10] [--per-second 150]
+     [--build with|without]  (one build once, for valgrind to count; see benchmarks/README.md)
 
 Liaison is built as `liaison run` builds it (`build_runtime`, the example catalogue, a fresh
 SQLite file), on a ManualClock and without its server or its loops: each simulated second,
@@ -152,10 +153,16 @@ def _per_filing(seconds: Sequence[float], per_second: int) -> float:
 
 
 def parse_args() -> argparse.Namespace:
-    """--seconds and --per-second."""
+    """--seconds, --per-second, and --build to run one build once (to count its instructions)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.after_filing", description=__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="simulated seconds of filing")
     parser.add_argument("--per-second", type=int, default=150, help="filings a simulated second")
+    parser.add_argument(
+        "--build",
+        choices=("both", "with", "without"),
+        default="both",
+        help="both builds twice, interleaved (default), or one build once",
+    )
     args = parser.parse_args()
     if args.seconds <= STEADY_FROM or args.per_second < 1:
         parser.error(f"--seconds must be more than {STEADY_FROM}, --per-second at least 1")
@@ -163,9 +170,10 @@ def parse_args() -> argparse.Namespace:
 
 
 async def main() -> None:
-    """Both builds twice, interleaved; one line each."""
+    """Both builds twice, interleaved, or the one asked for once; one line each."""
     args = parse_args()
-    for awareness in (True, False, True, False):
+    builds = {"both": (True, False, True, False), "with": (True,), "without": (False,)}
+    for awareness in builds[args.build]:
         f = await measure(awareness=awareness, seconds=args.seconds, per_second=args.per_second)
         name = "with awareness" if awareness else "without awareness"
         print(

@@ -22,3 +22,11 @@ def test_filing_and_the_after_filing_pass_are_timed_with_and_without_awareness()
     runs = [(m.group(1), int(m.group(2))) for m in LINE.finditer(stdout)]
     assert [name for name, _ in runs] == ["with", "without", "with", "without"], stdout
     assert runs == [("with", 120), ("without", 0)] * 2, "the aware passes looked at every filing"
+
+
+@pytest.mark.timeout(300)
+def test_one_build_runs_once_for_its_instructions_to_be_counted() -> None:
+    stdout = run_benchmark(
+        "after_filing", "--seconds", "6", "--per-second", "20", "--build", "with", timeout=280
+    )
+    assert [(m.group(1), int(m.group(2))) for m in LINE.finditer(stdout)] == [("with", 120)]
